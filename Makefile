@@ -1,0 +1,31 @@
+# The README's commands. `make run` starts everything on the embedded default; `make test` runs the suite.
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint browser clean
+
+run: $(STAMP)
+	$(PY) -m opsroom.launch run
+
+test: $(STAMP) browser
+	$(PY) -m opsroom.launch test $(ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy .
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Browser tests drive Debian's Chromium (Playwright's own browser download does not work offline).
+browser:
+	@test -x /usr/bin/chromium || { \
+	  echo "Installing Debian's chromium for the browser tests (needs root)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; }
+
+clean:
+	rm -rf var/static var/log var/test-redis-*

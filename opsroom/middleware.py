@@ -1,0 +1,38 @@
+"""Second factor: users of the roles in OPSROOM_SECOND_FACTOR_ROLES pass TOTP before anything else."""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from sites.models import Scope
+
+# Pages a user who still owes the second factor may reach.
+OPEN_PREFIXES = ("/account/", "/static/", "/i18n/", "/healthz", "/favicon.ico")
+
+
+def second_factor_pending(request: HttpRequest) -> bool:
+    user = request.user
+    if not user.is_authenticated:
+        return False
+    required = set(settings.OPSROOM_SECOND_FACTOR_ROLES)
+    if not required or Scope.of(user).role not in required:
+        return False
+    return not user.is_verified()  # type: ignore[union-attr]
+
+
+class SecondFactorRequiredMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if second_factor_pending(request) and not request.path.startswith(OPEN_PREFIXES):
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"detail": _("Your role needs a second factor: finish it at /account/two-factor/.")},
+                    status=403,
+                )
+            return redirect(f"/account/two-factor/?next={request.get_full_path()}")
+        return self.get_response(request)

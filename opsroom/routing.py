@@ -1,0 +1,5 @@
+"""WebSocket routes."""
+
+from typing import Any
+
+websocket_urlpatterns: list[Any] = []
