@@ -119,7 +119,11 @@ def run() -> int:
 
         signal.signal(signal.SIGINT, request_stop)
         signal.signal(signal.SIGTERM, request_stop)
+        parent = os.getppid()
         while not stopping:
+            if os.getppid() != parent:
+                print("The command that started Opsroom has gone; stopping.", file=sys.stderr)
+                break
             dead = [p for p in processes if p.poll() is not None]
             if dead:
                 print(f"A process stopped unexpectedly ({' '.join(map(str, dead[0].args))}); "

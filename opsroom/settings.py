@@ -3,6 +3,7 @@
 Every value comes from the environment through ``opsroom.env``; ``.env.example`` lists them all.
 """
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -101,8 +102,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    # A file (not memory) so that the worker and server processes started by tests share it.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # A file (not memory) so that the worker and server processes started by tests share it
+    # (tests hand them its name); one per test run, so that runs side by side do not collide.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
