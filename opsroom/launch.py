@@ -126,7 +126,7 @@ def run() -> int:
                 break
             dead = [p for p in processes if p.poll() is not None]
             if dead:
-                print(f"A process stopped unexpectedly ({' '.join(map(str, dead[0].args))}); "
+                print(f"A process stopped unexpectedly ({dead[0].args!r}); "
                       f"see {logs}. Stopping the rest.", file=sys.stderr)
                 return 1
             time.sleep(0.5)

@@ -16,7 +16,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sites import choices, events, geometry
-from sites.roles import STAFF_ROLES
 from sites.models import (
     Agency,
     Inspection,
@@ -29,15 +28,19 @@ from sites.models import (
     SiteContact,
     Unit,
 )
+from sites.roles import STAFF_ROLES
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import User
+    from django.contrib.auth.models import AnonymousUser, User
+
+    # Who acts: a request's user, or None for the system (demo data, imports run by an operator).
+    Actor = User | AnonymousUser | None
 
 SITE_FIELDS = {"name", "kind", "address", "latitude", "longitude", "perimeter", "unit", "agency",
                "time_zone", "priority", "notes"}
 
 
-def check_editor(actor: User, unit: Unit | None, *, national: bool = False) -> None:
+def check_editor(actor: User | AnonymousUser, unit: Unit | None, *, national: bool = False) -> None:
     """Raise PermissionDenied unless the actor may change things of this unit.
 
     ``national`` marks a thing that belongs to no unit (a national operation): administrators only.
@@ -71,7 +74,7 @@ def check_unit_parent(unit: Unit | None, kind: str, parent: Unit | None) -> None
 
 
 @transaction.atomic
-def do_create_unit(actor: User | None, *, name: str, kind: str, parent: Unit | None = None,
+def do_create_unit(actor: Actor, *, name: str, kind: str, parent: Unit | None = None,
                    posko_name: str = "", posko_address: str = "",
                    time_zone: str = choices.SiteTimeZone.WIB) -> Unit:
     if actor is not None:
@@ -89,7 +92,7 @@ def do_create_unit(actor: User | None, *, name: str, kind: str, parent: Unit | N
 
 
 @transaction.atomic
-def do_update_unit(actor: User | None, unit: Unit, **changes: Any) -> Unit:
+def do_update_unit(actor: Actor, unit: Unit, **changes: Any) -> Unit:
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if actor is not None:
         check_editor(actor, unit)
@@ -114,7 +117,7 @@ def do_update_unit(actor: User | None, unit: Unit, **changes: Any) -> Unit:
 # Agencies and people -----------------------------------------------------------------------------
 
 @transaction.atomic
-def do_create_agency(actor: User | None, **fields: Any) -> Agency:
+def do_create_agency(actor: Actor, **fields: Any) -> Agency:
     if actor is not None:
         check_editor(actor, None)
     agency = Agency(**fields)
@@ -124,7 +127,7 @@ def do_create_agency(actor: User | None, **fields: Any) -> Agency:
 
 
 @transaction.atomic
-def do_update_agency(actor: User | None, agency: Agency, **changes: Any) -> Agency:
+def do_update_agency(actor: Actor, agency: Agency, **changes: Any) -> Agency:
     if actor is not None:
         check_editor(actor, None)
     for name, value in changes.items():
@@ -172,7 +175,7 @@ def check_operation_dates(starts_on: dt.date, ends_on: dt.date, phases: list[Pha
 
 
 @transaction.atomic
-def do_create_operation(actor: User | None, **fields: Any) -> Operation:
+def do_create_operation(actor: Actor, **fields: Any) -> Operation:
     if actor is not None:
         check_editor(actor, fields.get("unit"), national=True)
     operation = Operation(**fields)
@@ -183,7 +186,7 @@ def do_create_operation(actor: User | None, **fields: Any) -> Operation:
 
 
 @transaction.atomic
-def do_update_operation(actor: User | None, operation: Operation, **changes: Any) -> Operation:
+def do_update_operation(actor: Actor, operation: Operation, **changes: Any) -> Operation:
     operation = Operation.objects.select_for_update().get(pk=operation.pk)
     if actor is not None:
         check_editor(actor, operation.unit, national=True)
@@ -218,7 +221,7 @@ def check_phase(phase: Phase) -> None:
 
 
 @transaction.atomic
-def do_save_phase(actor: User | None, phase: Phase) -> Phase:
+def do_save_phase(actor: Actor, phase: Phase) -> Phase:
     """Create or change a phase after checking it fits its operation."""
     if actor is not None:
         check_editor(actor, phase.operation.unit, national=True)
@@ -229,7 +232,7 @@ def do_save_phase(actor: User | None, phase: Phase) -> Phase:
 
 
 @transaction.atomic
-def do_delete_phase(actor: User | None, phase: Phase) -> None:
+def do_delete_phase(actor: Actor, phase: Phase) -> None:
     if actor is not None:
         check_editor(actor, phase.operation.unit, national=True)
     phase.delete()
@@ -283,7 +286,7 @@ def _translate_geometry(message: str) -> str:
 
 
 @transaction.atomic
-def do_create_site(actor: User | None, *, contacts: list[dict[str, str]] | None = None,
+def do_create_site(actor: Actor, *, contacts: list[dict[str, str]] | None = None,
                    **fields: Any) -> ProtectedSite:
     unknown = set(fields) - SITE_FIELDS
     if unknown:
@@ -308,7 +311,7 @@ def _add_contact(site: ProtectedSite, contact: dict[str, str]) -> None:
 
 
 @transaction.atomic
-def do_update_site(actor: User | None, site: ProtectedSite, *, contacts: list[dict[str, str]] | None = None,
+def do_update_site(actor: Actor, site: ProtectedSite, *, contacts: list[dict[str, str]] | None = None,
                    **changes: Any) -> ProtectedSite:
     unknown = set(changes) - SITE_FIELDS
     if unknown:
@@ -338,7 +341,7 @@ def do_update_site(actor: User | None, site: ProtectedSite, *, contacts: list[di
 
 
 @transaction.atomic
-def do_delete_site(actor: User | None, site: ProtectedSite) -> None:
+def do_delete_site(actor: Actor, site: ProtectedSite) -> None:
     if actor is not None:
         check_editor(actor, site.unit)
     site_id, unit_path, agency_id = site.pk, site.unit.path, site.agency_id
@@ -347,7 +350,7 @@ def do_delete_site(actor: User | None, site: ProtectedSite) -> None:
 
 
 @transaction.atomic
-def do_record_inspection(actor: User | None, site: ProtectedSite, *, inspected_at: dt.datetime,
+def do_record_inspection(actor: Actor, site: ProtectedSite, *, inspected_at: dt.datetime,
                          results: dict[str, str], notes: str = "",
                          result_notes: dict[str, str] | None = None) -> Inspection:
     """Record a dated checklist inspection; every standard item must have a result."""
@@ -368,7 +371,8 @@ def do_record_inspection(actor: User | None, site: ProtectedSite, *, inspected_a
     if errors:
         raise ValidationError(errors)
     inspection = Inspection.objects.create(
-        site=site, inspected_at=inspected_at, inspector=actor, notes=notes
+        site=site, inspected_at=inspected_at, inspector=actor if actor and actor.is_authenticated else None,
+        notes=notes
     )
     InspectionResult.objects.bulk_create(
         InspectionResult(inspection=inspection, item=item, result=value, note=(result_notes or {}).get(item, ""))

@@ -21,11 +21,11 @@ from sites.models import (
 )
 
 
-class ScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ScopedAdmin(admin.ModelAdmin):
     """Admin lists only the rows the user may see, like the pages and the API."""
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return self.model.objects.visible_to(request.user)  # type: ignore[attr-defined, no-any-return]
+        return self.model.objects.visible_to(request.user)
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         related = db_field.related_model
@@ -45,9 +45,9 @@ class UnitAdmin(ScopedAdmin):
     def save_model(self, request: HttpRequest, obj: Unit, form: ModelForm[Any], change: bool) -> None:
         fields = {name: form.cleaned_data[name] for name in form.changed_data}
         if change:
-            actions.do_update_unit(request.user, Unit.objects.get(pk=obj.pk), **fields)  # type: ignore[arg-type]
+            actions.do_update_unit(request.user, Unit.objects.get(pk=obj.pk), **fields)
         else:
-            created = actions.do_create_unit(request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            created = actions.do_create_unit(request.user, **form.cleaned_data)
             obj.pk = created.pk
 
 
@@ -59,7 +59,7 @@ class AgencyAdmin(ScopedAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class MembershipAdmin(admin.ModelAdmin):
     list_display = ["user", "role", "unit", "agency"]
     list_filter = ["role"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
@@ -68,7 +68,7 @@ class MembershipAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         actions.do_set_membership(obj.user, role=obj.role, unit=obj.unit, agency=obj.agency)
 
 
-class PhaseInline(admin.TabularInline):  # type: ignore[type-arg]
+class PhaseInline(admin.TabularInline):
     model = Phase
     extra = 0
 
@@ -80,7 +80,7 @@ class OperationAdmin(ScopedAdmin):
     inlines = [PhaseInline]
 
 
-class SiteContactInline(admin.TabularInline):  # type: ignore[type-arg]
+class SiteContactInline(admin.TabularInline):
     model = SiteContact
     extra = 0
 
@@ -95,18 +95,18 @@ class ProtectedSiteAdmin(ScopedAdmin):
     def save_model(self, request: HttpRequest, obj: ProtectedSite, form: ModelForm[Any], change: bool) -> None:
         fields = {name: form.cleaned_data[name] for name in form.cleaned_data if name in actions.SITE_FIELDS}
         if change:
-            actions.do_update_site(request.user, ProtectedSite.objects.get(pk=obj.pk), **fields)  # type: ignore[arg-type]
+            actions.do_update_site(request.user, ProtectedSite.objects.get(pk=obj.pk), **fields)
         else:
-            obj.pk = actions.do_create_site(request.user, **fields).pk  # type: ignore[arg-type]
+            obj.pk = actions.do_create_site(request.user, **fields).pk
 
 
-class InspectionResultInline(admin.TabularInline):  # type: ignore[type-arg]
+class InspectionResultInline(admin.TabularInline):
     model = InspectionResult
     extra = 0
 
 
 @admin.register(Inspection)
-class InspectionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class InspectionAdmin(admin.ModelAdmin):
     list_display = ["site", "inspected_at", "inspector"]
     inlines = [InspectionResultInline]
 

@@ -11,14 +11,23 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from sites import actions
-from sites.choices import AgencyKind, AgencyLevel, ChecklistItem, ChecklistResult, ElectionKind, PhaseKind, Role
+from sites.choices import (
+    AgencyKind,
+    AgencyLevel,
+    ChecklistItem,
+    ChecklistResult,
+    ElectionKind,
+    PhaseKind,
+    Role,
+    UnitKind,
+)
 from sites.choices import Priority as P
 from sites.choices import SecurityLevel as L
 from sites.choices import SiteKind as K
-from sites.choices import UnitKind
 from sites.models import Agency, Operation, Phase, ProtectedSite, Unit
 
-DEMO_PASSWORD = "opsroom-demo"  # noqa: S105 - printed by the run command; embedded demo only
+# Printed by the run command; the demo is for the embedded default only.
+DEMO_PASSWORD = "opsroom-demo"
 
 UNITS = [
     # name, kind, parent, posko, posko address
@@ -90,14 +99,16 @@ SITES = [
              "Jl. Veteran No. 1A, Semarang", -6.9953, 110.4129, P.HIGH),
 ]
 
-PEMILU_PHASES = [
+PhasePlan = list[tuple[str, dt.date, dt.date, int]]
+
+PEMILU_PHASES: PhasePlan = [
     (PhaseKind.CAMPAIGN, dt.date(2023, 11, 28), dt.date(2024, 2, 10), L.ELEVATED),
     (PhaseKind.QUIET, dt.date(2024, 2, 11), dt.date(2024, 2, 13), L.HIGH),
     (PhaseKind.VOTING, dt.date(2024, 2, 14), dt.date(2024, 2, 14), L.MAXIMUM),
     (PhaseKind.RECAPITULATION, dt.date(2024, 2, 15), dt.date(2024, 3, 19), L.HIGH),
     (PhaseKind.ANNOUNCEMENT, dt.date(2024, 3, 20), dt.date(2024, 3, 22), L.MAXIMUM),
 ]
-PILKADA_PHASES = [
+PILKADA_PHASES: PhasePlan = [
     (PhaseKind.CAMPAIGN, dt.date(2024, 9, 25), dt.date(2024, 11, 23), L.ELEVATED),
     (PhaseKind.QUIET, dt.date(2024, 11, 24), dt.date(2024, 11, 26), L.HIGH),
     (PhaseKind.VOTING, dt.date(2024, 11, 27), dt.date(2024, 11, 27), L.MAXIMUM),
@@ -142,8 +153,8 @@ def load_demo() -> dict[str, Any]:
         if site.kind == K.LOGISTICS_WAREHOUSE:
             actions.do_record_inspection(
                 None, created, inspected_at=dt.datetime(2024, 2, 1, 2, 0, tzinfo=dt.UTC),
-                results={item: ChecklistResult.MET for item in ChecklistItem.values}
-                | {ChecklistItem.FENCE: ChecklistResult.DEFICIENT},
+                results={item: str(ChecklistResult.MET) for item in ChecklistItem.values}
+                | {str(ChecklistItem.FENCE): str(ChecklistResult.DEFICIENT)},
                 result_notes={ChecklistItem.FENCE: "Pagar belakang rusak sepanjang 3 m"},
             )
     _operation("Operasi Mantap Brata 2023-2024", ElectionKind.PEMILU, None,

@@ -17,7 +17,7 @@ from sites.models import (
 )
 
 
-class VisibleUnitField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
+class VisibleUnitField(serializers.PrimaryKeyRelatedField):
     """A unit id the requesting user can see; any other id reads as "does not exist"."""
 
     def get_queryset(self) -> Any:
@@ -25,7 +25,8 @@ class VisibleUnitField(serializers.PrimaryKeyRelatedField):  # type: ignore[type
 
 
 class UnitSerializer(serializers.ModelSerializer[Unit]):
-    parent = VisibleUnitField(allow_null=True, required=False)
+    # DRF's metaclass takes declared fields off the class, so "parent" does not shadow Field.parent.
+    parent = VisibleUnitField(allow_null=True, required=False)  # type: ignore[assignment]
 
     class Meta:
         model = Unit
@@ -98,7 +99,7 @@ class InspectionResultSerializer(serializers.ModelSerializer[InspectionResult]):
 
 class InspectionSerializer(serializers.ModelSerializer[Inspection]):
     results = InspectionResultSerializer(many=True)
-    inspector = serializers.StringRelatedField()
+    inspector: serializers.StringRelatedField[Any] = serializers.StringRelatedField()
 
     class Meta:
         model = Inspection

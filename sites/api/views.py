@@ -4,10 +4,11 @@ from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
 from sites import actions, events
 from sites.api import serializers as s
@@ -16,8 +17,12 @@ from sites.api.filters import ProtectedSiteFilter
 from sites.models import Agency, Operation, Phase, ProtectedSite, Unit
 
 
-def _fields(serializer: serializers.BaseSerializer[Any]) -> dict[str, Any]:
+def _fields(serializer: BaseSerializer[Any]) -> dict[str, Any]:
     return dict(serializer.validated_data)
+
+
+def _instance(serializer: BaseSerializer[Any]) -> Any:
+    return serializer.instance
 
 
 class UnitViewSet(ScopedModelViewSet):
@@ -26,11 +31,11 @@ class UnitViewSet(ScopedModelViewSet):
     filterset_fields = ["kind", "parent"]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
-    def perform_create(self, serializer: s.UnitSerializer) -> None:
-        serializer.instance = actions.do_create_unit(self.request.user, **_fields(serializer))
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
+        serializer.instance = actions.do_create_unit(self.actor, **_fields(serializer))
 
-    def perform_update(self, serializer: s.UnitSerializer) -> None:
-        serializer.instance = actions.do_update_unit(self.request.user, serializer.instance, **_fields(serializer))
+    def perform_update(self, serializer: BaseSerializer[Any]) -> None:
+        serializer.instance = actions.do_update_unit(self.actor, _instance(serializer), **_fields(serializer))
 
 
 class AgencyViewSet(ScopedModelViewSet):
@@ -39,11 +44,11 @@ class AgencyViewSet(ScopedModelViewSet):
     filterset_fields = ["kind", "level"]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
-    def perform_create(self, serializer: s.AgencySerializer) -> None:
-        serializer.instance = actions.do_create_agency(self.request.user, **_fields(serializer))
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
+        serializer.instance = actions.do_create_agency(self.actor, **_fields(serializer))
 
-    def perform_update(self, serializer: s.AgencySerializer) -> None:
-        serializer.instance = actions.do_update_agency(self.request.user, serializer.instance, **_fields(serializer))
+    def perform_update(self, serializer: BaseSerializer[Any]) -> None:
+        serializer.instance = actions.do_update_agency(self.actor, _instance(serializer), **_fields(serializer))
 
 
 class OperationViewSet(ScopedModelViewSet):
@@ -52,12 +57,12 @@ class OperationViewSet(ScopedModelViewSet):
     filterset_fields = ["election", "unit"]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
-    def perform_create(self, serializer: s.OperationSerializer) -> None:
-        serializer.instance = actions.do_create_operation(self.request.user, **_fields(serializer))
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
+        serializer.instance = actions.do_create_operation(self.actor, **_fields(serializer))
 
-    def perform_update(self, serializer: s.OperationSerializer) -> None:
+    def perform_update(self, serializer: BaseSerializer[Any]) -> None:
         serializer.instance = actions.do_update_operation(
-            self.request.user, serializer.instance, **_fields(serializer)
+            self.actor, _instance(serializer), **_fields(serializer)
         )
 
 
@@ -67,20 +72,20 @@ class PhaseViewSet(ScopedModelViewSet):
     filterset_fields = ["operation", "kind"]
 
     def get_queryset(self) -> QuerySet[Phase]:
-        visible = Operation.objects.visible_to(self.request.user)
+        visible = Operation.objects.visible_to(self.actor)
         return self.queryset.filter(operation__in=visible)
 
-    def perform_create(self, serializer: s.PhaseSerializer) -> None:
-        serializer.instance = actions.do_save_phase(self.request.user, Phase(**_fields(serializer)))
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
+        serializer.instance = actions.do_save_phase(self.actor, Phase(**_fields(serializer)))
 
-    def perform_update(self, serializer: s.PhaseSerializer) -> None:
-        phase = Phase.objects.get(pk=serializer.instance.pk)
+    def perform_update(self, serializer: BaseSerializer[Any]) -> None:
+        phase = Phase.objects.get(pk=_instance(serializer).pk)
         for name, value in _fields(serializer).items():
             setattr(phase, name, value)
-        serializer.instance = actions.do_save_phase(self.request.user, phase)
+        serializer.instance = actions.do_save_phase(self.actor, phase)
 
     def perform_destroy(self, instance: Phase) -> None:
-        actions.do_delete_phase(self.request.user, instance)
+        actions.do_delete_phase(self.actor, instance)
 
 
 class ProtectedSiteViewSet(ScopedModelViewSet):
@@ -88,20 +93,20 @@ class ProtectedSiteViewSet(ScopedModelViewSet):
     serializer_class = s.ProtectedSiteSerializer
     filterset_class = ProtectedSiteFilter
 
-    def perform_create(self, serializer: s.ProtectedSiteSerializer) -> None:
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         fields = _fields(serializer)
         contacts = [dict(c) for c in fields.pop("contacts", [])]
-        serializer.instance = actions.do_create_site(self.request.user, contacts=contacts, **fields)
+        serializer.instance = actions.do_create_site(self.actor, contacts=contacts, **fields)
 
-    def perform_update(self, serializer: s.ProtectedSiteSerializer) -> None:
+    def perform_update(self, serializer: BaseSerializer[Any]) -> None:
         fields = _fields(serializer)
         contacts = [dict(c) for c in fields.pop("contacts")] if "contacts" in fields else None
         serializer.instance = actions.do_update_site(
-            self.request.user, serializer.instance, contacts=contacts, **fields
+            self.actor, _instance(serializer), contacts=contacts, **fields
         )
 
     def perform_destroy(self, instance: ProtectedSite) -> None:
-        actions.do_delete_site(self.request.user, instance)
+        actions.do_delete_site(self.actor, instance)
 
     @extend_schema(responses={200: dict})
     @action(detail=False, methods=["get"], pagination_class=None)
@@ -133,7 +138,7 @@ class ProtectedSiteViewSet(ScopedModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         inspection = actions.do_record_inspection(
-            request.user, site, inspected_at=data["inspected_at"], notes=data.get("notes", ""),
+            self.actor, site, inspected_at=data["inspected_at"], notes=data.get("notes", ""),
             results={row["item"]: row["result"] for row in data["results"]},
             result_notes={row["item"]: row.get("note", "") for row in data["results"]},
         )
