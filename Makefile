@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint browser clean
+.PHONY: run test lint browser messages clean
 
 run: $(STAMP)
 	$(PY) -m opsroom.launch run
@@ -26,6 +26,12 @@ browser:
 	@test -x /usr/bin/chromium || { \
 	  echo "Installing Debian's chromium for the browser tests (needs root)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; }
+
+# Extract translatable strings into locale/id (needs gettext's xgettext), then compile them.
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l id --no-obsolete -i '.venv/*' -i 'var/*' -i 'tests/*' -i 'docs/*'
+	$(PY) manage.py makemessages -d djangojs -l id --no-obsolete -i '.venv/*' -i 'var/*' -i 'tests/*' -i 'static/vendor/*'
+	$(PY) manage.py compilemessages -l id --ignore '.venv/*'
 
 clean:
 	rm -rf var/static var/log var/test-redis-*

@@ -137,9 +137,7 @@ def do_update_agency(actor: Actor, agency: Agency, **changes: Any) -> Agency:
     return agency
 
 
-@transaction.atomic
-def do_set_membership(user: User, *, role: str, unit: Unit | None = None, agency: Agency | None = None) -> Membership:
-    """Place a user in a unit or an agency with one role (a Django group of the same name)."""
+def check_membership(role: str, unit: Unit | None, agency: Agency | None) -> None:
     if role not in choices.Role.values:
         raise ValidationError({"role": _("Unknown role “%(role)s”.") % {"role": role}})
     if unit is not None and agency is not None:
@@ -148,6 +146,12 @@ def do_set_membership(user: User, *, role: str, unit: Unit | None = None, agency
         raise ValidationError({"unit": _("Police roles need a unit.")})
     if role == choices.Role.LIAISON and agency is None:
         raise ValidationError({"agency": _("An election-body liaison needs an agency.")})
+
+
+@transaction.atomic
+def do_set_membership(user: User, *, role: str, unit: Unit | None = None, agency: Agency | None = None) -> Membership:
+    """Place a user in a unit or an agency with one role (a Django group of the same name)."""
+    check_membership(role, unit, agency)
     membership, _created = Membership.objects.update_or_create(
         user=user, defaults={"role": role, "unit": unit, "agency": agency}
     )
