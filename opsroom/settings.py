@@ -119,10 +119,17 @@ CACHES = {
         "KEY_PREFIX": "opsroom",
     }
 }
+# The channel layer may shard its groups over several Redis servers; every process must list the same ones.
+CHANNEL_LAYER_REDIS_URLS = env_list("CHANNEL_LAYER_REDIS_URLS", []) or [REDIS_URL]
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL], "prefix": "opsroom:live", "capacity": 500, "expiry": 30},
+        "CONFIG": {
+            # redis-py 8 reads with a 5 s timeout by default, no longer than channels_redis's 5 s
+            # blocking receive, which would drop every socket idle for 5 s: read for longer.
+            "hosts": [{"address": url, "socket_timeout": 15} for url in CHANNEL_LAYER_REDIS_URLS],
+            "prefix": "opsroom:live", "capacity": 500, "expiry": 30,
+        },
     }
 }
 
@@ -136,6 +143,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "opsroom.tasks.heartbeat", "schedule": 15.0},
+    "prune-live-events": {"task": "opsroom.tasks.prune_live_events", "schedule": 3600.0},
 }
 WORKER_HEARTBEAT_MAX_AGE_S = 60
 

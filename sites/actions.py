@@ -100,8 +100,12 @@ def do_update_unit(actor: Actor, unit: Unit, **changes: Any) -> Unit:
     for name, value in changes.items():
         setattr(unit, name, value)
     check_unit_parent(unit, unit.kind, unit.parent)
-    if actor is not None and "parent" in changes and unit.parent is not None:
-        check_editor(actor, unit.parent)
+    if actor is not None and "parent" in changes:
+        if unit.parent is None and not Scope.of(actor).everything:
+            # As in do_create_unit: a top-level unit (a Polda) is an administrator's to make.
+            raise PermissionDenied(_("Only an administrator may make a unit a Polda."))
+        if unit.parent is not None:
+            check_editor(actor, unit.parent)
     unit.full_clean(exclude=["path"])
     unit.path = f"{unit.parent.path if unit.parent else '/'}{unit.pk}/"
     unit.save()
@@ -256,7 +260,9 @@ def clean_site_fields(fields: dict[str, Any]) -> dict[str, Any]:
                 errors[name] = _("must be a number")
     if "latitude" in cleaned and "longitude" in cleaned and not errors:
         for problem in geometry.coordinate_problems(float(cleaned["latitude"]), float(cleaned["longitude"])):
-            errors[problem.field] = _translate_geometry(problem.message)
+            # Read as a sentence under the field: "Latitude is outside Indonesia (-11.5 to 6.5)."
+            label = _("Latitude") if problem.field == "latitude" else _("Longitude")
+            errors[problem.field] = _("%(field)s %(reason)s.") % {"field": label, "reason": problem.message}
     if cleaned.get("kind") is not None and cleaned["kind"] not in choices.SiteKind.values:
         errors["kind"] = _("Unknown site kind “%(kind)s”; choose one of: %(choices)s.") % {
             "kind": cleaned["kind"], "choices": ", ".join(choices.SiteKind.values)}

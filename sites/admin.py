@@ -3,6 +3,7 @@
 Forms run the same checks as the actions, so a bad value is a form error, never a 500.
 """
 
+from itertools import pairwise
 from typing import Any
 
 from django import forms
@@ -26,11 +27,11 @@ from sites.models import (
 )
 
 
-class ScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ScopedAdmin(admin.ModelAdmin):
     """Admin lists only the rows the user may see, like the pages and the API."""
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return self.model.objects.visible_to(request.user)  # type: ignore[no-any-return]
+        return self.model.objects.visible_to(request.user)
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         related = db_field.related_model
@@ -39,7 +40,7 @@ class ScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class UnitAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+class UnitAdminForm(forms.ModelForm):
     class Meta:
         model = Unit
         fields = ["name", "kind", "parent", "posko_name", "posko_address", "time_zone"]
@@ -74,7 +75,7 @@ class AgencyAdmin(ScopedAdmin):
     search_fields = ["name", "region"]
 
 
-class MembershipAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+class MembershipAdminForm(forms.ModelForm):
     class Meta:
         model = Membership
         fields = ["user", "role", "unit", "agency"]
@@ -87,7 +88,7 @@ class MembershipAdminForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class MembershipAdmin(admin.ModelAdmin):
     form = MembershipAdminForm
     list_display = ["user", "role", "unit", "agency"]
     list_filter = ["role"]
@@ -97,7 +98,7 @@ class MembershipAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         actions.do_set_membership(obj.user, role=obj.role, unit=obj.unit, agency=obj.agency)
 
 
-class PhaseFormSet(forms.BaseInlineFormSet):  # type: ignore[type-arg]
+class PhaseFormSet(forms.BaseInlineFormSet):
     """Phases inside their operation's dates and not overlapping each other."""
 
     def clean(self) -> None:
@@ -116,12 +117,12 @@ class PhaseFormSet(forms.BaseInlineFormSet):  # type: ignore[type-arg]
                             "op_end": operation.ends_on},
                 )
         spans = sorted((d["starts_on"], d["ends_on"]) for d in kept if d.get("starts_on") and d.get("ends_on"))
-        for (_, first_end), (second_start, _) in zip(spans, spans[1:], strict=False):
-            if second_start <= first_end:
-                raise ValidationError(_("Two phases overlap around %(date)s."), params={"date": second_start})
+        for earlier, later in pairwise(spans):
+            if later[0] <= earlier[1]:
+                raise ValidationError(_("Two phases overlap around %(date)s."), params={"date": later[0]})
 
 
-class PhaseInline(admin.TabularInline):  # type: ignore[type-arg]
+class PhaseInline(admin.TabularInline):
     model = Phase
     formset = PhaseFormSet
     extra = 0
@@ -134,12 +135,12 @@ class OperationAdmin(ScopedAdmin):
     inlines = [PhaseInline]
 
 
-class SiteContactInline(admin.TabularInline):  # type: ignore[type-arg]
+class SiteContactInline(admin.TabularInline):
     model = SiteContact
     extra = 0
 
 
-class ProtectedSiteAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+class ProtectedSiteAdminForm(forms.ModelForm):
     class Meta:
         model = ProtectedSite
         fields = ["name", "kind", "address", "latitude", "longitude", "perimeter", "unit", "agency",
@@ -171,13 +172,13 @@ class ProtectedSiteAdmin(ScopedAdmin):
             obj.pk = actions.do_create_site(request.user, **fields).pk
 
 
-class InspectionResultInline(admin.TabularInline):  # type: ignore[type-arg]
+class InspectionResultInline(admin.TabularInline):
     model = InspectionResult
     extra = 0
 
 
 @admin.register(Inspection)
-class InspectionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class InspectionAdmin(admin.ModelAdmin):
     list_display = ["site", "inspected_at", "inspector"]
     inlines = [InspectionResultInline]
 

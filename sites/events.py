@@ -38,7 +38,6 @@ def site_payload(site: Any) -> dict[str, Any]:
         "id": site.pk,
         "name": site.name,
         "kind": site.kind,
-        "kind_label": str(site.get_kind_display()),
         "latitude": float(site.latitude),
         "longitude": float(site.longitude),
         "priority": site.priority,

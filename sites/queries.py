@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import Http404
 
-from sites.models import Operation, ProtectedSite, Unit
+from sites.models import Agency, Operation, Phase, ProtectedSite, Unit
 
 
 def access_site(user: Any, site_id: int) -> ProtectedSite:
@@ -26,6 +26,22 @@ def access_operation(user: Any, operation_id: int) -> Operation:
         return Operation.objects.visible_to(user).select_related("unit").get(pk=operation_id)
     except (Operation.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("No such operation") from exc
+
+
+def access_phase(user: Any, operation_id: int, phase_id: int) -> Phase:
+    """A phase of an operation the user may see; a phase of another operation is missing too."""
+    operation = access_operation(user, operation_id)
+    try:
+        return operation.phases.select_related("operation__unit").get(pk=phase_id)
+    except (Phase.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("No such phase") from exc
+
+
+def access_agency(user: Any, agency_id: int) -> Agency:
+    try:
+        return Agency.objects.visible_to(user).get(pk=agency_id)
+    except (Agency.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("No such agency") from exc
 
 
 def latest_checklist(site: ProtectedSite) -> dict[str, Any]:

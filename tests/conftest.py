@@ -11,6 +11,9 @@ from sites.choices import Role, SiteKind, UnitKind
 from sites.models import Agency, ProtectedSite, Unit
 from tests.factories import AgencyFactory, SiteFactory, UnitFactory, UserFactory
 
+# The real ASGI server and Celery worker as session fixtures (asgi_server, celery_worker).
+pytest_plugins = ["tests.live_servers"]
+
 
 @dataclass
 class World:

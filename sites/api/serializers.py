@@ -117,4 +117,6 @@ class InspectionSerializer(serializers.ModelSerializer[Inspection]):
 
 
 class SiteImportSerializer(serializers.Serializer[Any]):
-    file = serializers.FileField(help_text="CSV or XLSX with one site per row")
+    # An empty file is answered by the importer, in the same shape as every other bad file.
+    file = serializers.FileField(allow_empty_file=True, help_text="CSV or XLSX with one site per row")
+    dry_run = serializers.BooleanField(default=False, help_text="Check every row and store nothing")

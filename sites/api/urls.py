@@ -1,6 +1,7 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from sites.api import views
+from sites.api import imports, views
 
 router = DefaultRouter()
 router.register("units", views.UnitViewSet)
@@ -9,4 +10,8 @@ router.register("operations", views.OperationViewSet)
 router.register("phases", views.PhaseViewSet)
 router.register("sites", views.ProtectedSiteViewSet)
 
-urlpatterns = router.urls
+# Before the router, whose "sites/<pk>/" would otherwise claim "sites/import/".
+urlpatterns = [
+    path("sites/import/", imports.SiteImportView.as_view(), name="site-import"),
+    *router.urls,
+]
