@@ -2,10 +2,12 @@
 each role that matters, and one site per Polres. Every endpoint's "outsider gets 404" uses these."""
 
 from dataclasses import dataclass
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from sites.choices import Role, SiteKind, UnitKind
 from sites.models import Agency, ProtectedSite, Unit
@@ -13,6 +15,14 @@ from tests.factories import AgencyFactory, SiteFactory, UnitFactory, UserFactory
 
 # The real ASGI server and Celery worker as session fixtures (asgi_server, celery_worker).
 pytest_plugins = ["tests.live_servers"]
+
+
+@pytest.fixture(autouse=True)
+def english(settings: Any) -> Iterator[None]:
+    """Tests read English messages; tests of the Indonesian default switch back explicitly."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @dataclass

@@ -1,0 +1,24 @@
+"""Bahasa Indonesia is the default; English is one choice away."""
+
+import pytest
+from django.test import Client
+from django.utils import translation
+
+pytestmark = pytest.mark.django_db
+
+
+def test_pages_default_to_indonesian(settings: object) -> None:
+    settings.LANGUAGE_CODE = "id"  # type: ignore[attr-defined]
+    with translation.override("id"):
+        page = Client().get("/account/login/").content.decode()
+    assert 'lang="id"' in page
+    assert "Masuk" in page
+
+
+def test_english_can_be_chosen(settings: object) -> None:
+    settings.LANGUAGE_CODE = "id"  # type: ignore[attr-defined]
+    client = Client()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/account/login/"})
+    page = client.get("/account/login/").content.decode()
+    assert 'lang="en"' in page
+    assert "Log in" in page
