@@ -18,7 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-EMBEDDED_REDIS_PORT = 6399
+EMBEDDED_REDIS_PORT = int(os.environ.get("OPSROOM_EMBEDDED_REDIS_PORT", "6399"))
 
 
 def _free_port() -> int:
