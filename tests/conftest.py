@@ -1,8 +1,8 @@
 """The base fixture set: Polda Jawa Timur with Polres A (Blitar Kota) and Polres B (Jember), a user of
 each role that matters, and one site per Polres. Every endpoint's "outsider gets 404" uses these."""
 
-from dataclasses import dataclass
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest

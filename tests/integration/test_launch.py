@@ -67,7 +67,7 @@ def test_run_serves_everything_and_ctrl_c_stops_every_process(tmp_path: Path) ->
     assert f"http://127.0.0.1:{port}/" in output
     assert "commander.jatim" in output and "opsroom-demo" in output
     assert len(children) >= 4  # Redis, web server, worker, beat
-    gone, alive = psutil.wait_procs(children, timeout=15)
+    _gone, alive = psutil.wait_procs(children, timeout=15)
     assert alive == [], f"left behind: {[p.cmdline() for p in alive]}"
     assert process.returncode == 0
 
