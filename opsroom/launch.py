@@ -1,7 +1,8 @@
 """The README's two commands: run the whole system on the embedded default, or run the tests.
 
 ``python -m opsroom.launch run``: an embedded Redis (unless REDIS_URL is set), migrations, demo
-data, the ASGI server, a Celery worker and Celery beat; Ctrl-C stops every process it started.
+data, the ASGI server, a Celery worker, Celery beat and the camera simulator; Ctrl-C stops every
+process it started.
 ``python -m opsroom.launch test [pytest args]``: the suite, with an embedded Redis unless
 REDIS_URL is set. No Django import here: this module starts the processes that use it.
 """
@@ -19,6 +20,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 EMBEDDED_REDIS_PORT = int(os.environ.get("OPSROOM_EMBEDDED_REDIS_PORT", "6399"))
+# The demo's virtual cameras: five each at the Blitar KPU warehouse and Bawaslu office (one of
+# them failing in a way an operator should notice), and the city's 300 Diskominfo cameras.
+DEMO_CAMERAS = ",".join(
+    [f"blitar-gudang-kpu-{n}=healthy" for n in range(1, 5)] + ["blitar-gudang-kpu-5=covered"]
+    + [f"blitar-bawaslu-{n}=healthy" for n in range(1, 5)] + ["blitar-bawaslu-5=frozen"]
+    + ["healthy:295", "offline:2", "dark:1", "blurred:1", "moved:1"]
+)
 
 
 def _free_port() -> int:
@@ -90,8 +98,10 @@ def run() -> int:
     logs = var / "log"
     logs.mkdir(parents=True, exist_ok=True)
     port = int(env.get("OPSROOM_PORT", "8000"))
-    if _port_in_use(port):
-        raise SystemExit(f"Port {port} is taken: is Opsroom already running? Set OPSROOM_PORT to use another.")
+    simulator_port = int(env.get("OPSROOM_SIMULATOR_PORT", "8554"))
+    for taken, name in ((port, "OPSROOM_PORT"), (simulator_port, "OPSROOM_SIMULATOR_PORT")):
+        if _port_in_use(taken):
+            raise SystemExit(f"Port {taken} is taken: is Opsroom already running? Set {name} to use another.")
     with contextlib.ExitStack() as stack:
         if "REDIS_URL" not in env:
             if _port_in_use(EMBEDDED_REDIS_PORT):
@@ -106,10 +116,14 @@ def run() -> int:
                     "--concurrency", "2", "--loglevel", "INFO", "-n", "embedded@%h"], env, logs / "worker.log"),
             _spawn([PYTHON, "-m", "celery", "-A", "opsroom", "beat", "--loglevel", "INFO",
                     "-s", str(var / "celerybeat-schedule")], env, logs / "beat.log"),
+            _spawn([PYTHON, "manage.py", "camera_simulator", "--port", str(simulator_port),
+                    "--cameras", DEMO_CAMERAS], env, logs / "camera-simulator.log"),
         ]
         stack.callback(_stop, processes)
         _wait_for_port(port, 30, "The web server")
+        _wait_for_port(simulator_port, 60, "The camera simulator")
         print(f"\nOpsroom is running: open http://127.0.0.1:{port}/  (API docs: http://127.0.0.1:{port}/api/docs/)")
+        print(f"Camera simulator: http://127.0.0.1:{simulator_port}/cameras.json (310 virtual cameras)")
         print(f"Logs are in {logs}. Press Ctrl-C to stop everything.\n", flush=True)
         stopping = False
 

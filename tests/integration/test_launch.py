@@ -23,10 +23,11 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.integration
 
 
-def start(var: Path, port: int, redis_port: int) -> subprocess.Popen[str]:
+def start(var: Path, port: int, redis_port: int, simulator_port: int) -> subprocess.Popen[str]:
     env = {key: value for key, value in os.environ.items()
            if key not in {"DATABASE_URL", "REDIS_URL", "OPSROOM_TEST_FAST_HASHER"}}
-    env.update(OPSROOM_VAR_DIR=str(var), OPSROOM_PORT=str(port), OPSROOM_EMBEDDED_REDIS_PORT=str(redis_port))
+    env.update(OPSROOM_VAR_DIR=str(var), OPSROOM_PORT=str(port), OPSROOM_EMBEDDED_REDIS_PORT=str(redis_port),
+               OPSROOM_SIMULATOR_PORT=str(simulator_port))
     # Its own session, as a terminal would give it, so SIGINT to the group is a Ctrl-C.
     return subprocess.Popen([sys.executable, "-m", "opsroom.launch", "run"], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
@@ -56,17 +57,20 @@ def ctrl_c(process: subprocess.Popen[str]) -> tuple[str, list[psutil.Process]]:
 
 
 def test_run_serves_everything_and_ctrl_c_stops_every_process(tmp_path: Path) -> None:
-    port, redis_port = free_port(), free_port()
-    process = start(tmp_path, port, redis_port)
+    port, redis_port, simulator_port = free_port(), free_port(), free_port()
+    process = start(tmp_path, port, redis_port, simulator_port)
     try:
         health = wait_healthy(port, process)
         assert health["status"] == "ok", health
+        with urllib.request.urlopen(f"http://127.0.0.1:{simulator_port}/cameras.json", timeout=5) as response:
+            assert len(json.load(response)["cameras"]) == 310
         assert health["database"] == {"ok": True, "vendor": "sqlite"}
     finally:
         output, children = ctrl_c(process)
     assert f"http://127.0.0.1:{port}/" in output
     assert "commander.jatim" in output and "opsroom-demo" in output
-    assert len(children) >= 4  # Redis, web server, worker, beat
+    assert f"http://127.0.0.1:{simulator_port}/cameras.json" in output
+    assert len(children) >= 5  # Redis, web server, worker, beat, camera simulator
     _gone, alive = psutil.wait_procs(children, timeout=15)
     assert alive == [], f"left behind: {[p.cmdline() for p in alive]}"
     assert process.returncode == 0
@@ -75,7 +79,7 @@ def test_run_serves_everything_and_ctrl_c_stops_every_process(tmp_path: Path) ->
         db.execute("UPDATE sites_protectedsite SET notes = 'dijaga 24 jam' WHERE id = 1")
         sites_before = db.execute("SELECT COUNT(*) FROM sites_protectedsite").fetchone()[0]
 
-    process = start(tmp_path, port, redis_port)
+    process = start(tmp_path, port, redis_port, simulator_port)
     try:
         wait_healthy(port, process)
     finally:

@@ -177,7 +177,9 @@ def test_session_expires_after_the_configured_age(world: World) -> None:
 
 @pytest.mark.parametrize(("language", "heading"), [("en", "Log in to Opsroom"), ("id", None)])
 def test_login_page_is_translatable_and_fits_a_phone(language: str, heading: str | None) -> None:
-    response = Client(headers={"accept-language": language}).get("/account/login/")
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.get("/account/login/")
     assert response.status_code == 200
     html = response.content.decode()
     assert f'<html lang="{language}">' in html

@@ -15,6 +15,12 @@ def test_pages_default_to_indonesian(settings: object) -> None:
     assert "Masuk" in page
 
 
+def test_an_english_browser_still_gets_indonesian_until_english_is_chosen(settings: object) -> None:
+    settings.LANGUAGE_CODE = "id"  # type: ignore[attr-defined]
+    page = Client().get("/account/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="id"' in page
+
+
 def test_english_can_be_chosen(settings: object) -> None:
     settings.LANGUAGE_CODE = "id"  # type: ignore[attr-defined]
     client = Client()

@@ -1,0 +1,159 @@
+"""Decoding a camera snapshot safely and cheaply, and the measurements taken from it.
+
+The header is read before decoding so a decompression bomb is refused without allocating its
+pixels; large frames are decoded at reduced size (libjpeg's DCT scaling) and analysed at a fixed
+working width, so thresholds mean the same for every camera resolution."""
+
+import struct
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+MAX_PIXELS = 50_000_000  # an 8K frame is 33 Mpx; anything claiming more is refused unread
+MIN_SIDE = 32
+WORKING_WIDTH = 320
+SIGNATURE_SIZE = (64, 36)  # sparse samples, not averages: sensor noise must survive for frozen
+LAYOUT_SIZE = (80, 45)  # coarse scene layout compared with the reference for moved
+SATURATED_LEVEL = 250
+
+_REDUCED_FLAGS = (
+    (8, cv2.IMREAD_REDUCED_GRAYSCALE_8),
+    (4, cv2.IMREAD_REDUCED_GRAYSCALE_4),
+    (2, cv2.IMREAD_REDUCED_GRAYSCALE_2),
+)
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_JPEG_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
+_JPEG_STANDALONE = {0x01, 0xD8, *range(0xD0, 0xD8)}
+
+Gray = npt.NDArray[np.uint8]
+Vector = npt.NDArray[np.float32]
+
+
+class InvalidFrame(ValueError):
+    """The bytes are not a usable image; the message says why, for the operator."""
+
+
+@dataclass(frozen=True)
+class FrameReading:
+    """What one frame looks like, in numbers cheap enough to compute on every poll."""
+
+    width: int  # as the camera sent it
+    height: int
+    brightness: float  # mean luminance, 0-255
+    contrast: float  # standard deviation of luminance
+    saturated: float  # fraction of pixels at or above SATURATED_LEVEL
+    sharpness: float  # Laplacian std / luminance std: edge crispness independent of light level
+    signature: bytes = field(repr=False)  # SIGNATURE_SIZE grayscale samples, for frozen
+    layout: Vector = field(repr=False)  # normalised coarse luminance, for moved
+    edges: Vector = field(repr=False)  # normalised coarse gradient magnitude, for moved
+
+    def measurements(self) -> dict[str, float | int]:
+        return {
+            "width": self.width,
+            "height": self.height,
+            "brightness": round(self.brightness, 2),
+            "contrast": round(self.contrast, 2),
+            "saturated": round(self.saturated, 4),
+            "sharpness": round(self.sharpness, 4),
+        }
+
+
+def image_size(data: bytes) -> tuple[int, int]:
+    """(width, height) from a JPEG or PNG header, without decoding."""
+    if data.startswith(_PNG_SIGNATURE):
+        if len(data) < 24 or data[12:16] != b"IHDR":
+            raise InvalidFrame("truncated PNG header")
+        width, height = struct.unpack(">II", data[16:24])
+        return int(width), int(height)
+    if data.startswith(b"\xff\xd8"):
+        return _jpeg_size(data)
+    raise InvalidFrame("not a JPEG or PNG image")
+
+
+def _jpeg_size(data: bytes) -> tuple[int, int]:
+    position = 2
+    while position + 4 <= len(data):
+        if data[position] != 0xFF:
+            raise InvalidFrame("corrupt JPEG header")
+        marker = data[position + 1]
+        if marker == 0xFF:  # fill byte
+            position += 1
+            continue
+        if marker in _JPEG_STANDALONE:
+            position += 2
+            continue
+        if marker == 0xDA:
+            break
+        (length,) = struct.unpack(">H", data[position + 2 : position + 4])
+        if marker in _JPEG_SOF:
+            if position + 9 > len(data):
+                break
+            height, width = struct.unpack(">HH", data[position + 5 : position + 9])
+            return int(width), int(height)
+        position += 2 + length
+    raise InvalidFrame("JPEG without a frame header")
+
+
+def decode_gray(data: bytes, max_pixels: int = MAX_PIXELS) -> tuple[Gray, int, int]:
+    """The frame as grayscale at reduced size, with the size the camera claimed."""
+    width, height = image_size(data)
+    if width * height > max_pixels:
+        raise InvalidFrame(f"image claims {width}x{height} pixels, over the {max_pixels} pixel cap")
+    if min(width, height) < MIN_SIDE:
+        raise InvalidFrame(f"image of {width}x{height} pixels is too small to judge")
+    flag = next((f for factor, f in _REDUCED_FLAGS if width // factor >= WORKING_WIDTH), cv2.IMREAD_GRAYSCALE)
+    image = cv2.imdecode(np.frombuffer(data, np.uint8), flag)
+    if image is None or image.size == 0:
+        raise InvalidFrame("image data could not be decoded")
+    return np.asarray(image, dtype=np.uint8), width, height
+
+
+def read_frame(data: bytes, max_pixels: int = MAX_PIXELS) -> FrameReading:
+    decoded, width, height = decode_gray(data, max_pixels)
+    return measure(decoded, width, height)
+
+
+def measure(decoded: Gray, width: int, height: int) -> FrameReading:
+    """Measurements of a decoded grayscale frame (any size; analysed at WORKING_WIDTH)."""
+    signature = cv2.resize(decoded, SIGNATURE_SIZE, interpolation=cv2.INTER_NEAREST).tobytes()
+    rows, cols = decoded.shape[:2]
+    working_height = max(1, round(rows * WORKING_WIDTH / cols))
+    gray = cv2.resize(decoded, (WORKING_WIDTH, working_height), interpolation=cv2.INTER_AREA)
+    mean, std = cv2.meanStdDev(gray)
+    brightness, contrast = float(mean[0, 0]), float(std[0, 0])
+    laplacian_std = float(cv2.meanStdDev(cv2.Laplacian(gray, cv2.CV_32F))[1][0, 0])
+    gradient = cv2.magnitude(cv2.Sobel(gray, cv2.CV_32F, 1, 0), cv2.Sobel(gray, cv2.CV_32F, 0, 1))
+    return FrameReading(
+        width=width,
+        height=height,
+        brightness=brightness,
+        contrast=contrast,
+        saturated=float(np.count_nonzero(gray >= SATURATED_LEVEL)) / gray.size,
+        sharpness=laplacian_std / max(contrast, 1.0),
+        signature=signature,
+        layout=_normalised(cv2.resize(gray, LAYOUT_SIZE, interpolation=cv2.INTER_AREA)),
+        edges=_normalised(cv2.resize(gradient, LAYOUT_SIZE, interpolation=cv2.INTER_AREA)),
+    )
+
+
+def _normalised(image: npt.NDArray[np.generic]) -> Vector:
+    vector = np.asarray(image, dtype=np.float32).ravel()
+    vector = vector - vector.mean()
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm > 1e-6 else np.zeros_like(vector)
+
+
+def similarity(frame: FrameReading, reference: FrameReading) -> float:
+    """How well the scene matches the reference, -1..1: the better of the normalised
+    cross-correlations of luminance (robust to noise) and of edges (robust to lighting)."""
+    return float(max(np.dot(frame.layout, reference.layout), np.dot(frame.edges, reference.edges)))
+
+
+def change(signature: bytes, previous: bytes) -> float:
+    """Mean absolute difference of the sampled pixels; 0 for an identical frame."""
+    if len(signature) != len(previous):
+        return float("inf")
+    current = np.frombuffer(signature, np.uint8).astype(np.int16)
+    return float(np.abs(current - np.frombuffer(previous, np.uint8).astype(np.int16)).mean())
