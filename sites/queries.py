@@ -1,47 +1,44 @@
 """Scoped reads: ``access_*`` return a row the user may see, or raise 404 the same way for missing and not-yours."""
 
-from typing import Any
+from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from sites.models import Agency, Operation, Phase, ProtectedSite, Unit
 
+M = TypeVar("M", bound=Model)
+
+
+def _access(rows: QuerySet[M], pk: object) -> M:
+    # A malformed id is as missing as an unknown one.
+    try:
+        return rows.get(pk=pk)
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
+        raise Http404(f"No such {rows.model._meta.verbose_name}") from exc
+
 
 def access_site(user: Any, site_id: int) -> ProtectedSite:
-    try:
-        return ProtectedSite.objects.visible_to(user).select_related("unit", "agency").get(pk=site_id)
-    except (ProtectedSite.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("No such site") from exc
+    return _access(ProtectedSite.objects.visible_to(user).select_related("unit", "agency"), site_id)
 
 
 def access_unit(user: Any, unit_id: int) -> Unit:
-    try:
-        return Unit.objects.visible_to(user).get(pk=unit_id)
-    except (Unit.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("No such unit") from exc
+    return _access(Unit.objects.visible_to(user), unit_id)
 
 
 def access_operation(user: Any, operation_id: int) -> Operation:
-    try:
-        return Operation.objects.visible_to(user).select_related("unit").get(pk=operation_id)
-    except (Operation.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("No such operation") from exc
+    return _access(Operation.objects.visible_to(user).select_related("unit"), operation_id)
 
 
 def access_phase(user: Any, operation_id: int, phase_id: int) -> Phase:
     """A phase of an operation the user may see; a phase of another operation is missing too."""
     operation = access_operation(user, operation_id)
-    try:
-        return operation.phases.select_related("operation__unit").get(pk=phase_id)
-    except (Phase.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("No such phase") from exc
+    return _access(operation.phases.select_related("operation__unit"), phase_id)
 
 
 def access_agency(user: Any, agency_id: int) -> Agency:
-    try:
-        return Agency.objects.visible_to(user).get(pk=agency_id)
-    except (Agency.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("No such agency") from exc
+    return _access(Agency.objects.visible_to(user), agency_id)
 
 
 def latest_checklist(site: ProtectedSite) -> dict[str, Any]:
