@@ -274,13 +274,13 @@ def clean_site_fields(fields: dict[str, Any]) -> dict[str, Any]:
     perimeter = cleaned.get("perimeter")
     if perimeter not in (None, "", {}):
         try:
-            cleaned["perimeter"] = geometry.ring_to_geojson(geometry.parse_ring(perimeter))
+            ring = geometry.parse_ring(perimeter)
         except geometry.GeometryError as exc:
             errors["perimeter"] = _translate_geometry(str(exc))
         else:
+            cleaned["perimeter"] = geometry.ring_to_geojson(ring)
             if not errors and "latitude" in cleaned and geometry.distance_to_ring_m(
-                geometry.parse_ring(cleaned["perimeter"]),
-                (float(cleaned["longitude"]), float(cleaned["latitude"])),
+                ring, (float(cleaned["longitude"]), float(cleaned["latitude"]))
             ) > 2000:
                 errors["perimeter"] = _("The perimeter is more than 2 km from the site's location.")
     else:
