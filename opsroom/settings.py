@@ -29,6 +29,14 @@ _secret = env_optional_str("SECRET_KEY")
 if PRODUCTION and not _secret:
     raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) must be set when OPSROOM_ENV=production")
 SECRET_KEY = _secret or "embedded-default-not-secret-" + "x" * 40
+# Fernet keys for camera credentials, newest first (older ones still decrypt, for rotation).
+# Embedded: derived from SECRET_KEY. Production: required, and kept apart from SECRET_KEY.
+CAMERA_CREDENTIAL_KEYS = env_list("OPSROOM_CAMERA_CREDENTIAL_KEYS", [])
+if PRODUCTION and not CAMERA_CREDENTIAL_KEYS:
+    raise ImproperlyConfigured(
+        "OPSROOM_CAMERA_CREDENTIAL_KEYS (or _FILE) must be set when OPSROOM_ENV=production: "
+        'python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -53,6 +61,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "sites.apps.SitesConfig",
     "cameras.apps.CamerasConfig",
+    "patrols.apps.PatrolsConfig",
     "opsroom.apps.OpsroomConfig",
 ]
 
@@ -206,6 +215,9 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# How long snapshots are kept before `manage.py prune_snapshots` deletes them.
+SNAPSHOT_RETENTION_DAYS = env_int("OPSROOM_SNAPSHOT_RETENTION_DAYS", 90, minimum=1)
+SNAPSHOT_RETENTION_DAYS_INCIDENT = env_int("OPSROOM_SNAPSHOT_RETENTION_DAYS_INCIDENT", 1825, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SITE_IMPORT_MAX_BYTES = env_int("SITE_IMPORT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)

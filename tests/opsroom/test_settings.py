@@ -20,6 +20,7 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
 
 
 PRODUCTION = {"OPSROOM_ENV": "production", "ALLOWED_HOSTS": "opsroom.example",
+              "OPSROOM_CAMERA_CREDENTIAL_KEYS": "Hm1Hb4c5ZtqFvQk8WbQ3bVw2m1ZkR0c5pXJ8y7T2s9E=",
               "DATABASE_URL": "postgres://opsroom@db.invalid:5432/opsroom",
               "REDIS_URL": "redis://redis.invalid:6379/0"}
 STRONG_KEY = "k3Y-" + "Zq8vR2mW9pL4xN7cT1bF6hJ3sD5gA0eU" * 2
@@ -30,6 +31,13 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
     assert "ImproperlyConfigured" in result.stderr
+
+
+def test_production_refuses_to_start_without_camera_credential_keys() -> None:
+    without = {k: v for k, v in PRODUCTION.items() if k != "OPSROOM_CAMERA_CREDENTIAL_KEYS"}
+    result = manage("check", **without, SECRET_KEY=STRONG_KEY)
+    assert result.returncode != 0
+    assert "OPSROOM_CAMERA_CREDENTIAL_KEYS" in result.stderr
 
 
 def test_production_passes_the_deployment_checks_without_warnings() -> None:

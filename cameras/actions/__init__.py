@@ -1,0 +1,1 @@
+"""Every change to cameras goes through these do_* functions (split by subdomain)."""
