@@ -13,7 +13,9 @@ register_all()
 urlpatterns = [
     path("", include("opsroom.views.urls")),
     path("sites/", include("sites.urls")),
+    path("cameras/", include("cameras.urls")),
     path("api/live/", include("opsroom.live.urls")),
+    path("api/cameras/", include("cameras.api.urls")),
     path("api/", include("sites.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

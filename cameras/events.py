@@ -1,0 +1,44 @@
+"""What the cameras app announces (see sites.events for how announcements reach browsers).
+
+Status is registry-level information: the camera's unit and its owning agency hear it. Frames
+never travel in events; pages fetch them through the logged, grant-checked views.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sites.events import DomainEvent, announce
+
+CAMERA_STATUS = "camera.status"  # a camera's status changed (after hysteresis)
+CAMERA_CHANGED = "camera.changed"  # registered or edited
+GRANT_CHANGED = "grant.changed"  # requested, approved, rejected, revoked, withdrawn, expired
+
+
+def camera_payload(camera: Any, previous: str | None = None) -> dict[str, Any]:
+    return {
+        "id": camera.pk,
+        "name": camera.name,
+        "site_id": camera.site_id,
+        "unit_id": camera.unit_id,
+        "agency_id": camera.agency_id,
+        "status": camera.status,
+        "previous": previous,
+        "status_since": camera.status_since,
+        "last_checked_at": camera.last_checked_at,
+    }
+
+
+def camera_status_changed(camera: Any, previous: str, unit_path: str) -> None:
+    announce(DomainEvent(CAMERA_STATUS, unit_path, camera.agency_id, camera_payload(camera, previous)))
+
+
+def camera_changed(camera: Any) -> None:
+    announce(DomainEvent(CAMERA_CHANGED, camera.unit.path, camera.agency_id, camera_payload(camera)))
+
+
+def grant_changed(grant: Any, camera_ids: list[int]) -> None:
+    """Pages of the grantee unit drop (or add) the cameras at once: ``camera_ids`` are the grant's."""
+    payload = {"id": grant.pk, "unit_id": grant.unit_id, "agency_id": grant.agency_id,
+               "status": grant.status, "camera_ids": camera_ids}
+    announce(DomainEvent(GRANT_CHANGED, grant.unit.path, grant.agency_id, payload))
