@@ -146,6 +146,8 @@ CHANNEL_LAYERS = {
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# Task modules other than each app's tasks.py (found by autodiscovery).
+CELERY_IMPORTS = ["patrols.solving"]
 CELERY_TASK_ROUTES = {"cameras.*": {"queue": "cameras"}, "patrols.roster.*": {"queue": "roster"}}
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -1,0 +1,1 @@
+"""Placeholder: the parallel roster solving tasks land here."""
