@@ -21,11 +21,12 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# Browser tests drive Debian's Chromium (Playwright's own browser download does not work offline).
+# Browser tests drive Debian's Chromium (Playwright's own browser download does not work offline);
+# the RTSP camera tests serve a clip with Debian's ffmpeg.
 browser:
-	@test -x /usr/bin/chromium || { \
-	  echo "Installing Debian's chromium for the browser tests (needs root)"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; }
+	@test -x /usr/bin/chromium -a -x /usr/bin/ffmpeg || { \
+	  echo "Installing Debian's chromium and ffmpeg for the browser and RTSP tests (needs root)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium ffmpeg fonts-dejavu-core; }
 
 # Extract translatable strings into locale/id (needs gettext's xgettext), then compile them.
 messages: $(STAMP)

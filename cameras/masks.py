@@ -42,10 +42,11 @@ def _polygon(index: int, polygon: Any) -> list[list[float]]:
         if not (0.0 <= x <= 1.0 and 0.0 <= y <= 1.0):
             raise MaskError(f"Mask {index}: point ({x:g}, {y:g}) lies outside the frame.")
         points.append([x, y])
-    if _area(points) < 1e-6:
-        raise MaskError(f"Mask {index}: the polygon has no area.")
+    # Crossing first: a bow-tie's signed areas cancel out, which would read as "no area".
     if _self_intersects(points):
         raise MaskError(f"Mask {index}: the polygon's edges cross each other.")
+    if _area(points) < 1e-6:
+        raise MaskError(f"Mask {index}: the polygon has no area.")
     return points
 
 
