@@ -22,11 +22,13 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # Browser tests drive Debian's Chromium (Playwright's own browser download does not work offline);
-# the RTSP camera tests serve a clip with Debian's ffmpeg.
+# the RTSP camera tests stream from GStreamer's RTSP server under Debian's system Python.
+RTSP_SOURCE_CHECK := /usr/bin/python3 -c "import gi; gi.require_version('GstRtspServer', '1.0')" 2>/dev/null
 browser:
-	@test -x /usr/bin/chromium -a -x /usr/bin/ffmpeg || { \
-	  echo "Installing Debian's chromium and ffmpeg for the browser and RTSP tests (needs root)"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium ffmpeg fonts-dejavu-core; }
+	@test -x /usr/bin/chromium -a -x /usr/bin/ffmpeg && $(RTSP_SOURCE_CHECK) || { \
+	  echo "Installing Debian's chromium, ffmpeg and GStreamer's RTSP server for the browser and camera tests (needs root)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium ffmpeg fonts-dejavu-core \
+	    python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good; }
 
 # Extract translatable strings into locale/id (needs gettext's xgettext), then compile them.
 messages: $(STAMP)

@@ -7,6 +7,8 @@ ADMIN_MODULES = [
     "axes.admin",
     "django_otp.plugins.otp_totp.admin",
     "sites.admin",
+    "cameras.admin",
+    "patrols.admin",
 ]
 
 

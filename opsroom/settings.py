@@ -156,6 +156,8 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "opsroom.tasks.heartbeat", "schedule": 15.0},
     "prune-live-events": {"task": "opsroom.tasks.prune_live_events", "schedule": 3600.0},
+    "cameras-enqueue-due": {"task": "cameras.enqueue_due", "schedule": 5.0},
+    "patrols-detect-no-shows": {"task": "patrols.detect_no_shows", "schedule": 60.0},
 }
 WORKER_HEARTBEAT_MAX_AGE_S = 60
 
@@ -220,6 +222,23 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # How long snapshots are kept before `manage.py prune_snapshots` deletes them.
 SNAPSHOT_RETENTION_DAYS = env_int("OPSROOM_SNAPSHOT_RETENTION_DAYS", 90, minimum=1)
 SNAPSHOT_RETENTION_DAYS_INCIDENT = env_int("OPSROOM_SNAPSHOT_RETENTION_DAYS_INCIDENT", 1825, minimum=1)
+# Camera polling (cameras.polling): per-camera fetch limits, batches handed to the workers,
+# how long a worker holds its batch, and how often a healthy camera's frame is kept.
+CAMERA_FETCH_TIMEOUT_S = env_int("OPSROOM_CAMERA_FETCH_TIMEOUT_S", 10, minimum=1, maximum=120)
+CAMERA_FETCH_MAX_BYTES = env_int("OPSROOM_CAMERA_FETCH_MAX_BYTES", 8 * 1024 * 1024, minimum=64 * 1024)
+CAMERA_POLL_BATCH_SIZE = env_int("OPSROOM_CAMERA_POLL_BATCH_SIZE", 100, minimum=1, maximum=5000)
+CAMERA_POLL_CONCURRENCY = env_int("OPSROOM_CAMERA_POLL_CONCURRENCY", 64, minimum=1, maximum=1000)
+CAMERA_POLL_LEASE_S = env_int("OPSROOM_CAMERA_POLL_LEASE_S", 120, minimum=10)
+CAMERA_SNAPSHOT_INTERVAL_S = env_int("OPSROOM_CAMERA_SNAPSHOT_INTERVAL_S", 3600, minimum=60)
+# Guard rosters (patrols): the longest range one plan may cover, the solver's time limit per plan,
+# and check-in at shift start: how far from the site (no perimeter) and how early or late it is
+# accepted, and the grace period after a shift's start before a missing check-in is a no-show.
+ROSTER_MAX_DAYS = env_int("OPSROOM_ROSTER_MAX_DAYS", 62, minimum=1, maximum=366)
+ROSTER_TIME_LIMIT_S = env_int("OPSROOM_ROSTER_TIME_LIMIT_S", 30, minimum=1, maximum=3600)
+CHECKIN_RADIUS_M = env_int("OPSROOM_CHECKIN_RADIUS_M", 150, minimum=10, maximum=5000)
+CHECKIN_EARLY_MINUTES = env_int("OPSROOM_CHECKIN_EARLY_MINUTES", 60, minimum=0, maximum=720)
+CHECKIN_LATE_MINUTES = env_int("OPSROOM_CHECKIN_LATE_MINUTES", 120, minimum=0, maximum=720)
+NO_SHOW_GRACE_MINUTES = env_int("OPSROOM_NO_SHOW_GRACE_MINUTES", 15, minimum=1, maximum=240)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SITE_IMPORT_MAX_BYTES = env_int("SITE_IMPORT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
@@ -241,6 +260,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Several models have a "status" of their own kind: name each choice set once.
+    "ENUM_NAME_OVERRIDES": {
+        "CameraStatusEnum": "cameras.choices.CameraStatus",
+        "GrantStatusEnum": "cameras.choices.GrantStatus",
+        "PlanStatusEnum": "patrols.choices.PlanStatus",
+    },
 }
 
 LEAFLET_CONFIG = {

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 class Interval:
     start: dt.datetime
     end: dt.datetime
+    # Only meaningful in Problem.history: a night shift worked there counts in a run of nights.
+    night: bool = False
 
     def overlaps(self, start: dt.datetime, end: dt.datetime) -> bool:
         return self.start < end and start < self.end
@@ -84,6 +86,9 @@ class Problem:
 class Gap:
     slot_id: int
     reason: str  # for people: why nobody could take it (no qualified person free, rest, hours...)
+    # The reason as a code and its figures, for a page to word it in the reader's language.
+    code: str = ""
+    params: dict[str, int | str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,8 @@ class Violation:
     person_id: int | None
     slot_ids: tuple[int, ...]
     message: str
+    # The figures in the message (hours, limits), for a page to word it in the reader's language.
+    params: dict[str, int | float | str] = field(default_factory=dict)
 
 
 @dataclass
@@ -101,3 +108,5 @@ class Solution:
     status: str  # "optimal", "feasible", "partial" (gaps), "cancelled"
     solve_s: float = 0.0
     stats: dict[str, float] = field(default_factory=dict)
+    # Re-plans: the published slots whose person changed (or that became open), for "what changed".
+    changed: list[int] = field(default_factory=list)

@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from sites import choices
@@ -17,6 +19,7 @@ from sites.models import (
 )
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class VisibleUnitField(serializers.PrimaryKeyRelatedField):
     """A unit id the requesting user can see; any other id reads as "does not exist"."""
 

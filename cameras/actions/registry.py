@@ -1,0 +1,249 @@
+"""Registering, editing, masking, disabling and deleting cameras: checked, then done in a transaction.
+
+Pages, the API, the import and the demo call these functions, so the editing rule, the URL and
+mask checks and the announcement happen once. Credentials go in sealed (cameras.secrets) and
+never come back out of here.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
+
+from cameras import events, secrets
+from cameras.choices import SourceKind
+from cameras.masks import MaskError, validate_masks
+from cameras.models import Camera
+from cameras.polling.fetch import validate_source_url
+from sites.actions import check_editor
+from sites.choices import Role
+from sites.models import ProtectedSite, Scope, Unit
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+    # A request's user, or None for the system (demo data, an import run by an operator).
+    Actor = User | AnonymousUser | None
+
+CAMERA_FIELDS = {"name", "unit", "site", "agency", "source_kind", "url", "poll_interval_s", "covers",
+                 "private_area", "enabled", "latitude", "longitude"}
+
+
+# Who may change what ------------------------------------------------------------------------------
+
+def check_camera_editor(actor: User | AnonymousUser, camera: Camera) -> None:
+    """Operations staff and administrators of the camera's unit (or a unit above it)."""
+    check_editor(actor, camera.unit)
+
+
+def is_owner_liaison(actor: User | AnonymousUser, camera: Camera) -> bool:
+    scope = Scope.of(actor)
+    return scope.role == Role.LIAISON and camera.agency_id is not None and scope.agency_id == camera.agency_id
+
+
+def check_privacy_editor(actor: User | AnonymousUser, camera: Camera) -> None:
+    """Masks and the private-area flag: the unit's editors, and the owning agency's liaison too."""
+    if is_owner_liaison(actor, camera):
+        return
+    check_camera_editor(actor, camera)
+
+
+def may_edit_camera(actor: User | AnonymousUser, camera: Camera) -> bool:
+    try:
+        check_camera_editor(actor, camera)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def may_edit_privacy(actor: User | AnonymousUser, camera: Camera) -> bool:
+    try:
+        check_privacy_editor(actor, camera)
+    except PermissionDenied:
+        return False
+    return True
+
+
+# Field checks ------------------------------------------------------------------------------------
+
+def clean_camera_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """Normalise and check camera fields; raise ValidationError naming every bad field.
+
+    Checks what the model cannot: the URL for its source kind (no credentials in it, allowed
+    schemes only), and that the site lies in the camera's unit or a unit below it.
+    """
+    errors: dict[str, str] = {}
+    cleaned = dict(fields)
+    kind = cleaned.get("source_kind")
+    if kind not in SourceKind.values:
+        errors["source_kind"] = _("Unknown source “%(kind)s”; choose one of: %(choices)s.") % {
+            "kind": kind, "choices": ", ".join(SourceKind.values)}
+    elif "url" in cleaned:
+        try:
+            cleaned["url"] = validate_source_url(kind, str(cleaned["url"]).strip())
+        except ValueError as exc:
+            errors["url"] = str(exc)
+    for name in ("latitude", "longitude"):
+        value = cleaned.get(name)
+        if value in (None, ""):
+            cleaned[name] = None
+            continue
+        try:
+            cleaned[name] = Decimal(str(value)).quantize(Decimal("0.000001"))
+        except (InvalidOperation, ValueError):
+            errors[name] = _("Enter a number.")
+    if (cleaned.get("latitude") is None) != (cleaned.get("longitude") is None) and not errors.keys() & {
+            "latitude", "longitude"}:
+        errors["longitude" if cleaned.get("longitude") is None else "latitude"] = _(
+            "Give both latitude and longitude, or neither.")
+    unit, site = cleaned.get("unit"), cleaned.get("site")
+    if isinstance(unit, Unit) and isinstance(site, ProtectedSite) and not site.unit.path.startswith(unit.path):
+        errors["site"] = _("“%(site)s” belongs to %(other)s, not to %(unit)s or a unit below it.") % {
+            "site": site.name, "other": site.unit.name, "unit": unit.name}
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _validate_row(camera: Camera) -> None:
+    errors: dict[str, list[str]] = {}
+    try:
+        camera.full_clean(exclude=["masks"], validate_constraints=False)
+    except ValidationError as exc:
+        errors = exc.message_dict
+    taken = Camera.objects.filter(unit_id=camera.unit_id, name=camera.name).exclude(pk=camera.pk)
+    if camera.name and camera.unit_id and taken.exists():
+        errors.setdefault("name", []).append(_("%(unit)s already has a camera named “%(name)s”.") % {
+            "unit": camera.unit.name, "name": camera.name})
+    if errors:
+        raise ValidationError(errors)
+
+
+def new_credentials(username: str | None, password: str | None) -> secrets.Credentials | None:
+    """Credentials typed into a form or an API call; None when nothing was typed (keep what is stored)."""
+    if not username and not password:
+        return None
+    return secrets.Credentials(username=username or "", password=password or "")
+
+
+# Changes -----------------------------------------------------------------------------------------
+
+@transaction.atomic
+def do_register_camera(actor: Actor, *, credentials: secrets.Credentials | None = None,
+                       **fields: Any) -> Camera:
+    unknown = set(fields) - CAMERA_FIELDS
+    if unknown:
+        raise ValidationError({name: _("Unknown field.") for name in unknown})
+    unit = fields.get("unit")
+    if actor is not None:
+        check_editor(actor, unit)
+        site = fields.get("site")
+        if site is not None:
+            check_editor(actor, site.unit)
+    camera = Camera(**clean_camera_fields(fields))
+    camera.credentials = secrets.seal(credentials)
+    _validate_row(camera)
+    try:
+        with transaction.atomic():
+            camera.save()
+    except IntegrityError as exc:
+        raise ValidationError({"name": _("A camera with this name was stored meanwhile.")}) from exc
+    events.camera_changed(camera)
+    return camera
+
+
+@transaction.atomic
+def do_update_camera(actor: Actor, camera: Camera, *, credentials: secrets.Credentials | None = None,
+                     clear_credentials: bool = False, **changes: Any) -> Camera:
+    """Change a camera. Stored credentials stay unless new ones are given or ``clear_credentials``."""
+    unknown = set(changes) - CAMERA_FIELDS
+    if unknown:
+        raise ValidationError({name: _("Unknown field.") for name in unknown})
+    camera = Camera.objects.select_for_update().select_related("unit", "site__unit", "agency").get(pk=camera.pk)
+    if actor is not None:
+        check_camera_editor(actor, camera)
+        if "unit" in changes:
+            check_editor(actor, changes["unit"])
+        if changes.get("site") is not None:
+            check_editor(actor, changes["site"].unit)
+    merged = {name: getattr(camera, name) for name in CAMERA_FIELDS}
+    merged.update(changes)
+    for name, value in clean_camera_fields(merged).items():
+        setattr(camera, name, value)
+    if clear_credentials:
+        camera.credentials = ""
+    elif credentials is not None:
+        camera.credentials = secrets.seal(credentials)
+    _validate_row(camera)
+    try:
+        with transaction.atomic():
+            camera.save()
+    except IntegrityError as exc:
+        raise ValidationError({"name": _("A camera with this name was stored meanwhile.")}) from exc
+    events.camera_changed(camera)
+    return camera
+
+
+@transaction.atomic
+def do_set_masks(actor: Actor, camera: Camera, masks: Any) -> Camera:
+    """Replace the camera's privacy masks; a bad polygon stores nothing and says which and why."""
+    camera = Camera.objects.select_for_update().select_related("unit").get(pk=camera.pk)
+    if actor is not None:
+        check_privacy_editor(actor, camera)
+    try:
+        camera.masks = validate_masks(masks)
+    except MaskError as exc:
+        raise ValidationError({"masks": _translate_mask_error(exc)}) from exc
+    camera.save(update_fields=["masks", "updated_at"])
+    events.camera_changed(camera)
+    return camera
+
+
+def _translate_mask_error(exc: MaskError) -> str:
+    # The pure module speaks English; the person reading it may not.
+    return _("Invalid mask: %(reason)s") % {"reason": str(exc)}
+
+
+@transaction.atomic
+def do_set_private_area(actor: Actor, camera: Camera, private_area: bool) -> Camera:
+    """Mark whether the camera looks into a private area; a private camera leaves every grant's view at once."""
+    camera = Camera.objects.select_for_update().select_related("unit").get(pk=camera.pk)
+    if actor is not None:
+        check_privacy_editor(actor, camera)
+    camera.private_area = private_area
+    camera.save(update_fields=["private_area", "updated_at"])
+    events.camera_changed(camera)
+    return camera
+
+
+@transaction.atomic
+def do_set_enabled(actor: Actor, camera: Camera, enabled: bool) -> Camera:
+    """Stop (or resume) polling a camera; it stays in the registry with its history and snapshots."""
+    camera = Camera.objects.select_for_update().select_related("unit").get(pk=camera.pk)
+    if actor is not None:
+        check_camera_editor(actor, camera)
+    camera.enabled = enabled
+    camera.save(update_fields=["enabled", "updated_at"])
+    events.camera_changed(camera)
+    return camera
+
+
+@transaction.atomic
+def do_delete_camera(actor: Actor, camera: Camera) -> None:
+    """Remove a camera that has no stored snapshots (evidence is never deleted with its camera)."""
+    camera = Camera.objects.select_for_update().select_related("unit").get(pk=camera.pk)
+    if actor is not None:
+        check_camera_editor(actor, camera)
+    try:
+        with transaction.atomic():
+            camera.delete()
+    except ProtectedError as exc:
+        raise ValidationError(
+            _("“%(name)s” has stored snapshots, which are kept as evidence; disable the camera instead.")
+            % {"name": camera.name}
+        ) from exc

@@ -1,0 +1,1 @@
+"""Polling cameras: fetching frames within limits, claiming due cameras, writing the results."""

@@ -1,0 +1,52 @@
+"""Celery tasks of the cameras app (routed to the ``cameras`` queue): thin, they take ids and call
+the polling and evidence code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from cameras.actions.evidence import do_store_snapshot
+from cameras.analysis.frames import InvalidFrame
+from cameras.models import Camera
+from cameras.polling import cycle
+from cameras.polling.batch import poll_leased
+from cameras.polling.fetch import FetchError, fetch_frame_now
+
+# Beat runs enqueue_due every few seconds; this many batches at most per run keeps one run short
+# and leaves the rest for the next run, so the queue never holds more than the workers can take.
+MAX_BATCHES_PER_RUN = 200
+
+
+@shared_task(name="cameras.enqueue_due", ignore_result=True)
+def enqueue_due() -> int:
+    """Lease the due cameras in batches and hand each batch to a worker; returns how many cameras."""
+    batches = cycle.claim_batches(settings.CAMERA_POLL_BATCH_SIZE, settings.CAMERA_POLL_LEASE_S, MAX_BATCHES_PER_RUN)
+    for token, ids in batches:
+        poll_batch.apply_async(args=(token, ids), expires=settings.CAMERA_POLL_LEASE_S)
+    return sum(len(ids) for _, ids in batches)
+
+
+@shared_task(name="cameras.poll_batch")
+def poll_batch(token: str, camera_ids: list[int]) -> dict[str, Any]:
+    return poll_leased(token, camera_ids).as_dict()
+
+
+@shared_task(name="cameras.capture_snapshot")
+def capture_snapshot(camera_id: int, reason: str, requested_for: str = "") -> dict[str, Any]:
+    """Fetch a frame now and store it (e.g. for an incident); the answer says what happened."""
+    camera = Camera.objects.filter(pk=camera_id).first()
+    if camera is None:
+        return {"stored": False, "error": "no such camera"}
+    try:
+        data = fetch_frame_now(camera)
+        snapshot = do_store_snapshot(camera, data, reason=reason, captured_at=timezone.now(),
+                                     requested_for=requested_for)
+    except FetchError as exc:
+        return {"stored": False, "error": f"{exc.kind}: {exc.message}"}
+    except InvalidFrame as exc:
+        return {"stored": False, "error": f"invalid: {exc}"}
+    return {"stored": True, "snapshot_id": snapshot.pk, "sha256": snapshot.sha256}
