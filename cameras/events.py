@@ -41,4 +41,5 @@ def grant_changed(grant: Any, camera_ids: list[int]) -> None:
     """Pages of the grantee unit drop (or add) the cameras at once: ``camera_ids`` are the grant's."""
     payload = {"id": grant.pk, "unit_id": grant.unit_id, "agency_id": grant.agency_id,
                "status": grant.status, "camera_ids": camera_ids}
-    announce(DomainEvent(GRANT_CHANGED, grant.unit.path, grant.agency_id, payload))
+    # Reaches down: users of the units below the grantee see its cameras through it too.
+    announce(DomainEvent(GRANT_CHANGED, grant.unit.path, grant.agency_id, payload, reaches_down=True))

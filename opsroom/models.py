@@ -23,6 +23,8 @@ class LiveEvent(models.Model):
     # The announcing unit's path ("/1/5/12/") and owning agency: who may hear it (see Audience).
     unit_path = models.CharField(max_length=255, blank=True)
     agency_id = models.BigIntegerField(null=True, blank=True)
+    # Heard by the units below unit_path too (see sites.events.DomainEvent.reaches_down).
+    reaches_down = models.BooleanField(default=False)
     payload = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 

@@ -25,6 +25,9 @@ class DomainEvent:
     unit_path: str
     agency_id: int | None
     payload: dict[str, Any] = field(default_factory=dict)
+    # Also heard by users of the units below unit_path: for what changes what they may see
+    # (a grant to a Polres covers its Polsek too), not for ordinary news of the unit.
+    reaches_down: bool = False
 
 
 def announce(event: DomainEvent) -> None:

@@ -2,7 +2,15 @@
 
 The header is read before decoding so a decompression bomb is refused without allocating its
 pixels; large frames are decoded at reduced size (libjpeg's DCT scaling) and analysed at a fixed
-working width, so thresholds mean the same for every camera resolution."""
+working width, so thresholds mean the same for every camera resolution.
+
+Almost every DVR burns a clock and a camera name into its frames (white text, often on a black
+box), drawn after the lens: a covered or defocused lens keeps a crisp, high-contrast overlay. The
+measures the verdicts rest on are therefore robust to a few percent of the frame being overlay:
+the luminance spread (covered) is a percentile range (p90 - p10) of the coarse picture, which
+ignores the darkest and brightest tenth of it, overexposure is judged on the median rather than
+the mean, and the sharpness (blurred) is a high percentile over a grid of tiles of the local
+Laplacian energy, so the few tiles the text crosses cannot decide it."""
 
 import struct
 from dataclasses import dataclass, field
@@ -13,10 +21,16 @@ import numpy.typing as npt
 
 MAX_PIXELS = 50_000_000  # an 8K frame is 33 Mpx; anything claiming more is refused unread
 MIN_SIDE = 32
-WORKING_WIDTH = 320
+# 1080p decodes at 1/8 scale (libjpeg's DCT scaling, the cheapest decode) straight to this width;
+# the measures below are calibrated at it (cameras.analysis.verdicts.Limits).
+WORKING_WIDTH = 240
 SIGNATURE_SIZE = (64, 36)  # sparse samples, not averages: sensor noise must survive for frozen
 LAYOUT_SIZE = (80, 45)  # coarse scene layout compared with the reference for moved
 SATURATED_LEVEL = 250
+# p10, median and p90: an overlay covering under a tenth of the frame cannot move p10 or p90
+PERCENTILES = (0.10, 0.50, 0.90)
+TILE_GRID = (16, 9)  # tiles of 15x15 working pixels at 16:9; a DVR's text lines cross a few of them
+TILE_PERCENTILE = 75  # overlay tiles are the sharpest: up to a quarter of the tiles cannot decide it
 
 _REDUCED_FLAGS = (
     (8, cv2.IMREAD_REDUCED_GRAYSCALE_8),
@@ -42,12 +56,17 @@ class FrameReading:
     width: int  # as the camera sent it
     height: int
     brightness: float  # mean luminance, 0-255
-    contrast: float  # standard deviation of luminance
+    contrast: float  # standard deviation of luminance (informative; an overlay lifts it)
     saturated: float  # fraction of pixels at or above SATURATED_LEVEL
-    sharpness: float  # Laplacian std / luminance std: edge crispness independent of light level
+    # TILE_PERCENTILE of the tiles' RMS Laplacian / spread: edge crispness independent of light level
+    sharpness: float
     signature: bytes = field(repr=False)  # SIGNATURE_SIZE grayscale samples, for frozen
     layout: Vector = field(repr=False)  # normalised coarse luminance, for moved
     edges: Vector = field(repr=False)  # normalised coarse gradient magnitude, for moved
+    # Luminance p90 - p10 of the coarse (LAYOUT_SIZE) picture, 0-255: what is left of a scene
+    # behind a hand or tape, with sensor noise averaged away
+    spread: float = 0.0
+    median: float = 0.0  # median luminance of the coarse picture: the mean less the overlay's black box
 
     def measurements(self) -> dict[str, float | int]:
         return {
@@ -55,6 +74,8 @@ class FrameReading:
             "height": self.height,
             "brightness": round(self.brightness, 2),
             "contrast": round(self.contrast, 2),
+            "spread": round(self.spread, 2),
+            "median": round(self.median, 2),
             "saturated": round(self.saturated, 4),
             "sharpness": round(self.sharpness, 4),
         }
@@ -120,22 +141,42 @@ def measure(decoded: Gray, width: int, height: int) -> FrameReading:
     signature = cv2.resize(decoded, SIGNATURE_SIZE, interpolation=cv2.INTER_NEAREST).tobytes()
     rows, cols = decoded.shape[:2]
     working_height = max(1, round(rows * WORKING_WIDTH / cols))
-    gray = cv2.resize(decoded, (WORKING_WIDTH, working_height), interpolation=cv2.INTER_AREA)
+    if (cols, rows) == (WORKING_WIDTH, working_height):
+        gray = decoded
+    else:
+        gray = np.asarray(cv2.resize(decoded, (WORKING_WIDTH, working_height), interpolation=cv2.INTER_AREA))
     mean, std = cv2.meanStdDev(gray)
-    brightness, contrast = float(mean[0, 0]), float(std[0, 0])
-    laplacian_std = float(cv2.meanStdDev(cv2.Laplacian(gray, cv2.CV_32F))[1][0, 0])
+    coarse = cv2.resize(gray, LAYOUT_SIZE, interpolation=cv2.INTER_AREA)  # 3x3 averages: noise a third
+    cumulative = np.cumsum(np.asarray(cv2.calcHist([coarse], [0], None, [256], [0, 256]), np.float32).ravel())
+    low, median, high = (_percentile(cumulative, fraction) for fraction in PERCENTILES)
+    spread = high - low
+    laplacian = cv2.Laplacian(gray, cv2.CV_32F)
+    tiles = cv2.resize(cv2.multiply(laplacian, laplacian), TILE_GRID, interpolation=cv2.INTER_AREA)
+    tile_energy = float(np.percentile(np.sqrt(tiles), TILE_PERCENTILE))
     gradient = cv2.magnitude(cv2.Sobel(gray, cv2.CV_32F, 1, 0), cv2.Sobel(gray, cv2.CV_32F, 0, 1))
     return FrameReading(
         width=width,
         height=height,
-        brightness=brightness,
-        contrast=contrast,
+        brightness=float(mean[0, 0]),
+        contrast=float(std[0, 0]),
         saturated=float(np.count_nonzero(gray >= SATURATED_LEVEL)) / gray.size,
-        sharpness=laplacian_std / max(contrast, 1.0),
+        sharpness=tile_energy / max(spread, 1.0),
         signature=signature,
-        layout=_normalised(cv2.resize(gray, LAYOUT_SIZE, interpolation=cv2.INTER_AREA)),
+        layout=_normalised(coarse),
         edges=_normalised(cv2.resize(gradient, LAYOUT_SIZE, interpolation=cv2.INTER_AREA)),
+        spread=spread,
+        median=median,
     )
+
+
+def _percentile(cumulative: Vector, fraction: float) -> float:
+    """A luminance percentile from a cumulative 256-bin histogram, interpolated within its bin (so
+    a near-uniform picture's spread reads 1.3 rather than 1 or 2)."""
+    rank = fraction * float(cumulative[-1])
+    level = int(np.searchsorted(cumulative, rank))
+    below = float(cumulative[level - 1]) if level > 0 else 0.0
+    count = float(cumulative[level]) - below
+    return level + ((rank - below) / count if count > 0 else 0.0)
 
 
 def _normalised(image: npt.NDArray[np.generic]) -> Vector:

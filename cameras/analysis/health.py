@@ -11,6 +11,10 @@ from typing import Any
 from cameras.analysis.frames import FrameReading
 from cameras.analysis.verdicts import Judgement, Limits, Normal, Verdict, judge
 
+# What FrameReading.sharpness means in a stored dict's learned hours. Bump it when the measure
+# changes: older hours keep their brightness and relearn only their sharpness (version 1, absent
+# from old dicts, was the global Laplacian std / luminance std at a 320-pixel working width).
+MEASURES_VERSION = 2
 CONSECUTIVE = 3
 WARMUP = 5  # readings before an hour's learned normal is trusted
 LEARNING_RATE = 0.1  # exponential moving average weight of a new reading
@@ -36,12 +40,15 @@ def status_of(verdict: Verdict) -> Status:
 @dataclass
 class HourNormal:
     brightness: float
-    sharpness: float
+    sharpness: float | None  # None: learned under an older measure, relearned from the next good frame
     samples: int = 1
 
     def learn(self, reading: FrameReading) -> None:
         self.brightness += LEARNING_RATE * (reading.brightness - self.brightness)
-        self.sharpness += LEARNING_RATE * (reading.sharpness - self.sharpness)
+        if self.sharpness is None:
+            self.sharpness = reading.sharpness
+        else:
+            self.sharpness += LEARNING_RATE * (reading.sharpness - self.sharpness)
         self.samples += 1
 
 
@@ -128,19 +135,25 @@ class CameraHealth:
                 for hour, n in self.hours.items()
             },
             "consecutive": self.consecutive,
+            "measures": MEASURES_VERSION,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "CameraHealth":
         signature = data.get("signature")
         candidate = data.get("candidate")
+        current = data.get("measures", 1) == MEASURES_VERSION
         return cls(
             status=Status(data.get("status", Status.UNKNOWN)),
             candidate=Status(candidate) if candidate else None,
             streak=int(data.get("streak", 0)),
-            signature=base64.b64decode(signature) if signature else None,
+            signature=base64.b64decode(signature) if signature and current else None,  # sampled differently
             hours={
-                int(hour): HourNormal(float(n["brightness"]), float(n["sharpness"]), int(n["samples"]))
+                int(hour): HourNormal(
+                    float(n["brightness"]),
+                    float(n["sharpness"]) if current and n.get("sharpness") is not None else None,
+                    int(n["samples"]),
+                )
                 for hour, n in data.get("hours", {}).items()
             },
             consecutive=int(data.get("consecutive", CONSECUTIVE)),

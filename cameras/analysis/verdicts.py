@@ -22,17 +22,32 @@ class Verdict(StrEnum):
 
 @dataclass(frozen=True)
 class Limits:
-    """Calibrated on generated scenes and scikit-image photographs at a 320-pixel working width."""
+    """Calibrated at a 240-pixel working width on generated scenes and the simulator's streets, each
+    with and without a DVR clock/name overlay, and on scikit-image photographs under noise, dusk
+    light and JPEG quality 30-60 (tests/cameras/test_analysis.py)."""
 
     saturated: float = 0.5  # overexposed: half the picture clipped white ...
-    overexposed_brightness: float = 240.0  # ... or nearly white on average
-    covered_contrast: float = 3.0  # luminance std of a lens under a hand or tape is sensor noise only
+    # ... or half of it within 20 levels of white (FrameReading.median: the mean it used to be was
+    # pulled ~5 levels down by a DVR's black clock box, letting washed-out pictures through).
+    overexposed_brightness: float = 235.0
+    # Luminance p90 - p10 (FrameReading.spread): a hand, cloth or tape over the lens leaves 1-3
+    # levels of soft shading and sensor noise, an overlay of under a tenth of the frame adds nothing
+    # (the global std it used to be judged on rose to ~9 with the DVR clock alone); the darkest
+    # streets at night still span about 6 (the simulator's night: 5.9-7.4).
+    covered_spread: float = 4.5
     dark_brightness: float = 20.0  # mean luminance below which a scene is too dark to use ...
     dark_ratio: float = 0.5  # ... and, once the hour's normal is learned, below half of it
-    frozen_change: float = 0.1  # sensor noise alone moves sampled pixels by ~0.5 levels or more
+    # Mean absolute change of the sampled pixels. A stuck camera resends the same bytes (0); a
+    # static scene's sensor noise, averaged by the 1/8-scale decode and the camera's JPEG, still
+    # moves them by 0.03-0.2 levels, so only near-identical frames count.
+    frozen_change: float = 0.01
     moved_similarity: float = 0.6  # dusk, noise and blur keep it above 0.95; a turned camera is < 0.4
-    blurred_sharpness: float = 0.2  # without any normal: sharp scenes read 0.35-1.0, defocused < 0.15
-    blurred_ratio: float = 0.4  # with a normal (learned, or the reference's): below 40% of it
+    # Tile sharpness (FrameReading.sharpness) without any normal: sharp streets and photographs
+    # read 0.15-0.6 (an overlay changes that by a few %), defocused ones 0.02-0.06.
+    blurred_sharpness: float = 0.09
+    # With a normal (learned, or the reference's): below 40% of it. Noise, dusk and JPEG keep a
+    # sharp scene above 80% of its reference, a defocused lens falls to 8-15% even with an overlay.
+    blurred_ratio: float = 0.4
 
 
 @dataclass(frozen=True)
@@ -87,9 +102,9 @@ def _verdict(
     frame_change: float | None,
     match: float | None,
 ) -> Verdict:
-    if reading.saturated >= limits.saturated or reading.brightness >= limits.overexposed_brightness:
+    if reading.saturated >= limits.saturated or reading.median >= limits.overexposed_brightness:
         return Verdict.OVEREXPOSED
-    if reading.contrast < limits.covered_contrast:
+    if reading.spread < limits.covered_spread:
         return Verdict.COVERED
     if reading.brightness < dark_below:
         return Verdict.DARK

@@ -165,11 +165,14 @@ def darken(img: Image) -> Image:
 
 
 def cover(img: Image) -> Image:
-    """A hand, cloth or sticker over the lens: a dim, almost uniform picture with a soft shading."""
+    """A hand, cloth or tape over the lens: dim and almost uniform, the little light that leaks
+    through it shading the picture by two or three levels from the middle to the corners (a cover
+    right on the lens is far out of focus, so nothing of the street and no edge survives)."""
     h, w = img.shape[:2]
-    shade = np.linspace(30, 48, w, dtype=np.float32)[None, :] + np.linspace(0, 8, h, dtype=np.float32)[:, None]
-    flat = np.clip(shade, 0, 255).astype(np.uint8)
-    return np.dstack([flat, flat + 3, flat + 6])
+    across = np.cos(np.linspace(-0.5, 0.5, w, dtype=np.float32) * np.pi)[None, :]
+    down = np.cos(np.linspace(-0.5, 0.5, h, dtype=np.float32) * np.pi)[:, None]
+    flat = np.clip(33.0 + 2.5 * across * down, 0, 255).astype(np.uint8)
+    return np.dstack([flat, flat + 4, flat + 9])  # BGR: the warm tint of skin or tape
 
 
 def overexpose(img: Image) -> Image:

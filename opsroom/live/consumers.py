@@ -47,7 +47,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     async def live_event(self, message: dict[str, Any]) -> None:
         if time.monotonic() >= self.refresh_due and not await self._refresh():
             return
-        if self.audience is not None and self.audience.admits(message["unit_path"], message["agency_id"]):
+        if self.audience is not None and self.audience.admits(
+            message["unit_path"], message["agency_id"], message.get("reaches_down", False)
+        ):
             await self.send_json(
                 {"seq": message["seq"], "prev": message["prev"], "kind": message["kind"],
                  "payload": message["payload"]}

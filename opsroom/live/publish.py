@@ -27,6 +27,7 @@ from django.utils import timezone
 from opsroom.live.audience import groups_for
 from opsroom.models import LiveEvent
 from sites.events import DomainEvent
+from sites.models import Unit
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +43,11 @@ PUSH_TIMEOUT_S = 5.0
 
 def on_domain_event(sender: Any, event: DomainEvent, **kwargs: Any) -> None:
     """Receiver of ``sites.events.domain_event``: record, then push once the row is committed."""
-    groups = groups_for(event.unit_path, event.agency_id)
+    below: list[int] = []
+    if event.reaches_down and event.unit_path:
+        below = list(Unit.objects.filter(path__startswith=event.unit_path).exclude(path=event.unit_path)
+                     .values_list("pk", flat=True))
+    groups = groups_for(event.unit_path, event.agency_id, below)
     row, heads = record(event, groups)
     transaction.on_commit(lambda: push(row, groups, heads), robust=True)
 
@@ -54,7 +59,8 @@ def record(event: DomainEvent, groups: list[str]) -> tuple[LiveEvent, dict[str, 
     with transaction.atomic():
         _serialize_writers()
         row = LiveEvent.objects.create(
-            kind=event.kind, unit_path=event.unit_path, agency_id=event.agency_id, payload=payload
+            kind=event.kind, unit_path=event.unit_path, agency_id=event.agency_id, payload=payload,
+            reaches_down=event.reaches_down,
         )
         heads = _advance_heads(groups, row.pk)
     return row, heads
@@ -91,7 +97,7 @@ def push(row: LiveEvent, groups: list[str], heads: dict[str, int | None]) -> Non
     if layer is None:
         return
     base = {"type": MESSAGE_TYPE, "seq": row.pk, "kind": row.kind, "unit_path": row.unit_path,
-            "agency_id": row.agency_id, "payload": row.payload}
+            "agency_id": row.agency_id, "reaches_down": row.reaches_down, "payload": row.payload}
     messages = [(group, {**base, "prev": heads.get(group)}) for group in groups]
     try:
         _push_loop.run(_send_all(layer, messages))

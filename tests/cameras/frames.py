@@ -58,6 +58,25 @@ def covered(width: int = 1280, height: int = 720, level: float = 10.0, seed: int
     return noisy(np.clip(vignette, 0, 255).astype(np.uint8), 2.0, seed)
 
 
+def overlay(image: Image, second: int = 0, boxed: bool = True) -> Image:
+    """What a DVR burns in after the lens: a clock top left and the camera's name bottom right,
+    white text on black boxes (or bare text), about 3-4% of the frame."""
+    image = image.copy()
+    height, width = image.shape[:2]
+    scale = max(0.4, height / 1080 * 1.2)
+    thickness = max(1, round(scale * 2))
+    white, black = (255,) * 3 if image.ndim == 3 else 255, (0,) * 3 if image.ndim == 3 else 0
+    for text, right in ((f"27-11-2024 RABU 08:00:{second:02d}", False), ("CH03 GUDANG LOGISTIK KPU", True)):
+        (text_width, text_height), base = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, thickness)
+        pad = max(2, text_height // 3)
+        x = width - text_width - 3 * pad if right else 2 * pad
+        y = height - base - 3 * pad if right else text_height + 3 * pad
+        if boxed:
+            cv2.rectangle(image, (x - pad, y - text_height - pad), (x + text_width + pad, y + base + pad), black, -1)
+        cv2.putText(image, text, (x, y), cv2.FONT_HERSHEY_SIMPLEX, scale, white, thickness, cv2.LINE_AA)
+    return image
+
+
 def overexposed(image: Image) -> Image:
     return np.clip(image.astype(np.float32) * 0.5 + 200, 0, 255).astype(np.uint8)
 

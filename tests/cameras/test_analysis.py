@@ -14,8 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cameras.analysis.frames import MAX_PIXELS, InvalidFrame, image_size, read_frame
-from cameras.analysis.health import CameraHealth, Status
+from cameras.analysis.health import MEASURES_VERSION, CameraHealth, Status
 from cameras.analysis.verdicts import Verdict, judge
+from cameras.simulator import scenes
 from tests.cameras import frames
 
 NOON = datetime(2024, 2, 14, 12, 0, tzinfo=UTC)
@@ -53,6 +54,48 @@ def test_each_degradation_has_its_verdict(street: np.ndarray, degrade: object, e
     assert callable(degrade)
     frame = frames.jpeg(frames.noisy(degrade(street), 2, 5), 70)
     assert verdict_of(frame, frames.jpeg(street)) is expected
+
+
+@pytest.mark.parametrize("boxed", [True, False], ids=["boxed", "bare"])
+@pytest.mark.parametrize(
+    ("degrade", "expected", "alone"),
+    [
+        (frames.dark, Verdict.DARK, Verdict.DARK),
+        (lambda image: frames.covered(seed=3), Verdict.COVERED, Verdict.COVERED),
+        (lambda image: frames.covered(level=45, seed=4), Verdict.COVERED, Verdict.COVERED),
+        (frames.overexposed, Verdict.OVEREXPOSED, Verdict.OVEREXPOSED),
+        (frames.blurred, Verdict.BLURRED, Verdict.BLURRED),
+        # Half as defocused: near the absolute limit, so only the reference is asserted on.
+        (lambda image: frames.blurred(image, 6), Verdict.BLURRED, None),
+        (frames.moved, Verdict.MOVED, Verdict.OK),
+        (lambda image: frames.scene(99), Verdict.MOVED, Verdict.OK),
+        (lambda image: image, Verdict.OK, Verdict.OK),
+    ],
+    ids=["dark", "covered", "covered-brighter", "overexposed", "blurred", "defocused", "moved", "replaced", "ok"],
+)
+def test_each_degradation_under_a_dvr_overlay_has_its_verdict(
+    street: np.ndarray, degrade: object, expected: Verdict, alone: Verdict | None, boxed: bool
+) -> None:
+    # The DVR draws its clock and camera name after the lens: a fault keeps a crisp overlay, and
+    # the reference (taken through the same DVR) has it too.
+    assert callable(degrade)
+    frame = frames.jpeg(frames.overlay(frames.noisy(degrade(street), 2, 5), 17, boxed), 70)
+    reference = frames.jpeg(frames.overlay(street, 3, boxed))
+    assert verdict_of(frame, reference) is expected
+    if alone is not None:  # no reference: the absolute limits
+        assert judge(read_frame(frame)).verdict is alone
+
+
+@pytest.mark.parametrize("resolution", ["640x360", "1920x1080"])
+@pytest.mark.parametrize("behaviour", sorted(scenes.LENS_FAULTS))
+def test_the_simulators_lens_faults_read_as_their_verdict(behaviour: scenes.Behaviour, resolution: str) -> None:
+    size = scenes.Resolution.parse(resolution)
+    expected = Verdict.OK if behaviour is scenes.Behaviour.HEALTHY else Verdict(behaviour.value)
+    for variant in range(scenes.SCENE_VARIANTS):
+        reference = read_frame(scenes.render_reference(size, variant))
+        frame = read_frame(scenes.render_frame(behaviour, size, variant, variant + 2))
+        judgement = judge(frame, reference=reference)
+        assert judgement.verdict is expected, (variant, judgement.measurements)
 
 
 def test_blurred_without_reference_uses_the_absolute_limit(street: np.ndarray) -> None:
@@ -107,16 +150,19 @@ def test_header_size_matches_the_image(street: np.ndarray) -> None:
 # Real photographs: no false alarm under noise, dusk light and heavy JPEG compression.
 
 
+@pytest.mark.parametrize("dvr", [False, True], ids=["plain", "dvr-overlay"])
 @pytest.mark.parametrize("name", frames.PHOTOGRAPHS)
-def test_real_photographs_raise_no_false_alarm(name: str) -> None:
+def test_real_photographs_raise_no_false_alarm(name: str, dvr: bool) -> None:
     photo = frames.photograph(name)
     health = CameraHealth()
-    reference = read_frame(frames.png(photo))
+    reference = read_frame(frames.png(frames.overlay(photo) if dvr else photo))
     rng = np.random.default_rng(len(name))
     for poll in range(12):
         image = frames.noisy(photo, float(rng.uniform(1, 4)), seed=poll)
         if poll >= 6:
             image = frames.dusk(image, float(rng.uniform(0.45, 0.7)))
+        if dvr:  # drawn after the lens and the light: the clock stays white, and ticks
+            image = frames.overlay(image, poll, boxed=poll % 2 == 0)
         data = frames.jpeg(image, int(rng.integers(30, 61)))
         observation = health.observe(read_frame(data), NOON, reference)
         assert observation.verdict is Verdict.OK, (poll, observation.measurements)
@@ -129,6 +175,9 @@ def test_real_photographs_upscaled_to_1080p_are_ok(name: str) -> None:
     reference = read_frame(frames.jpeg(photo, 90))
     frame = read_frame(frames.jpeg(frames.noisy(photo, 2, 1), 45))
     assert judge(frame, reference=reference, previous_signature=reference.signature).verdict is Verdict.OK
+    # Decoded at 1/8 scale, a clean static scene's noise almost averages out: still not frozen.
+    clean = [read_frame(frames.jpeg(frames.noisy(photo, 1, seed), 90)) for seed in (2, 3)]
+    assert judge(clean[1], reference=reference, previous_signature=clean[0].signature).verdict is Verdict.OK
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -148,18 +197,21 @@ def test_generated_scenes_under_noise_and_dusk_are_ok(seed: int, sigma: float, q
 
 
 @settings(max_examples=15, deadline=None)
-@given(seed=st.integers(0, 10_000), sigma=st.floats(0.8, 3.0))
-def test_generated_scenes_degraded_are_caught(seed: int, sigma: float) -> None:
+@given(seed=st.integers(0, 10_000), sigma=st.floats(0.8, 3.0), dvr=st.booleans(), level=st.floats(5, 60))
+def test_generated_scenes_degraded_are_caught(seed: int, sigma: float, dvr: bool, level: float) -> None:
     image = frames.scene(seed, 960, 540)
-    reference = read_frame(frames.jpeg(image, 90))
+    show = frames.overlay if dvr else (lambda picture: picture)
+    reference = read_frame(frames.jpeg(show(image), 90))
     for degrade, expected in [
         (frames.dark, Verdict.DARK),
+        (lambda picture: frames.covered(960, 540, level, seed), Verdict.COVERED),
         (frames.overexposed, Verdict.OVEREXPOSED),
         (frames.blurred, Verdict.BLURRED),
         (frames.moved, Verdict.MOVED),
     ]:
-        frame = read_frame(frames.jpeg(frames.noisy(degrade(image), sigma, seed), 60))
-        assert judge(frame, reference=reference).verdict is expected
+        frame = read_frame(frames.jpeg(show(frames.noisy(degrade(image), sigma, seed)), 60))
+        judgement = judge(frame, reference=reference)
+        assert judgement.verdict is expected, judgement.measurements
 
 
 # Hysteresis and learning.
@@ -232,6 +284,26 @@ def test_health_round_trips_through_a_dict(street: np.ndarray) -> None:
     poll(health, frames.moved(street), 2, street)
     data = json.loads(json.dumps(health.to_dict()))
     assert CameraHealth.from_dict(data) == health
+
+
+def test_a_health_dict_from_before_the_tile_sharpness_still_loads(street: np.ndarray) -> None:
+    # Stored before "measures" existed: its learned sharpness is on the old scale (~0.9 for a sharp
+    # street), which would make every sharp frame look blurred; brightness and samples are kept.
+    old = {
+        "status": "online",
+        "candidate": None,
+        "streak": 0,
+        "signature": "AAAA",
+        "consecutive": 3,
+        "hours": {"12": {"brightness": 140.0, "sharpness": 0.9, "samples": 40}},
+    }
+    health = CameraHealth.from_dict(old)
+    assert health.hours[12].brightness == 140.0 and health.hours[12].samples == 40
+    assert health.hours[12].sharpness is None and health.signature is None
+    assert [poll(health, street, seed, street) for seed in range(3)] == [Status.ONLINE] * 3
+    assert health.hours[12].sharpness is not None
+    assert health.to_dict()["measures"] == MEASURES_VERSION
+    assert [poll(health, frames.blurred(street), seed, street) for seed in range(3, 6)][-1] is Status.BLURRED
 
 
 # The command.

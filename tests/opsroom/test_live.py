@@ -29,7 +29,7 @@ from websockets.sync.client import ClientConnection
 from opsroom.asgi import application
 from opsroom.live import publish
 from opsroom.live.api import PAGE_SIZE
-from opsroom.live.audience import Audience, groups_for
+from opsroom.live.audience import Audience, groups_for, unit_ids
 from opsroom.live.consumers import CLOSE_UNAUTHENTICATED, LiveConsumer
 from opsroom.models import LiveEvent
 from opsroom.tasks import prune_live_events
@@ -279,12 +279,28 @@ AUDIENCES = [
 ]
 
 
+def below(path: str) -> list[int]:
+    """The ids of the units under ``path`` among the paths used here (as publish finds them in the database)."""
+    return sorted({unit_ids(other)[-1] for other in PATHS if other != path and path and other.startswith(path)})
+
+
 @pytest.mark.parametrize("audience", AUDIENCES, ids=str)
 def test_socket_rule_endpoint_filter_and_groups_agree(db: None, audience: Audience) -> None:
     rows = LiveEvent.objects.bulk_create(
-        LiveEvent(kind="test", unit_path=path, agency_id=agency) for path, agency in product(PATHS, AGENCIES)
+        LiveEvent(kind="test", unit_path=path, agency_id=agency, reaches_down=down)
+        for path, agency, down in product(PATHS, AGENCIES, [False, True])
     )
-    admitted = {row.pk for row in rows if audience.admits(row.unit_path, row.agency_id)}
+    admitted = {row.pk for row in rows if audience.admits(row.unit_path, row.agency_id, row.reaches_down)}
     filtered = set(LiveEvent.objects.filter(audience.events_filter()).values_list("pk", flat=True))
-    grouped = {row.pk for row in rows if audience.group in groups_for(row.unit_path, row.agency_id)}
+    grouped = {
+        row.pk for row in rows
+        if audience.group in groups_for(row.unit_path, row.agency_id, below(row.unit_path) if row.reaches_down else ())
+    }
     assert admitted == filtered == grouped
+
+
+def test_an_event_that_reaches_down_is_heard_below_and_an_ordinary_one_is_not() -> None:
+    polsek = Audience(everything=False, unit_path="/1/5/12/", agency_id=None)
+    assert not polsek.admits("/1/5/", None)
+    assert polsek.admits("/1/5/", None, reaches_down=True)
+    assert not polsek.admits("/1/6/", None, reaches_down=True)
