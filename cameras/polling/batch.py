@@ -29,6 +29,8 @@ class BatchResult:
     statuses: dict[str, int] = field(default_factory=dict)
     camera_ids: list[int] = field(default_factory=list)
     latencies_ms: list[int] = field(default_factory=list)
+    # Where the batch's time went (wall clock): leasing and loading, fetch+decode+analyse, storing.
+    phases_ms: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -48,6 +50,7 @@ def poll_leased(token: str, camera_ids: list[int]) -> BatchResult:
     # Take the batch over under a token of this run: of two copies of one task running at once
     # (a redelivery), only the first conditional update finds the rows.
     mine = new_token()
+    began = time.monotonic()
     now = timezone.now()
     Camera.objects.filter(pk__in=camera_ids, lease_token=token, lease_until__gt=now).update(
         lease_token=mine, lease_until=now + dt.timedelta(seconds=settings.CAMERA_POLL_LEASE_S)
@@ -60,9 +63,11 @@ def poll_leased(token: str, camera_ids: list[int]) -> BatchResult:
     if not cameras:
         return BatchResult()
     references = references_for([camera.pk for camera in cameras])
+    loaded = time.monotonic()
     outcomes = check_all(
         [target_of(camera) for camera in cameras], FetchLimits.from_settings(), settings.CAMERA_POLL_CONCURRENCY
     )
+    checked = time.monotonic()
     report: BatchReport = apply_outcomes(cameras, outcomes, references, timezone.now())
     done = time.monotonic()
     return BatchResult(
@@ -72,4 +77,6 @@ def poll_leased(token: str, camera_ids: list[int]) -> BatchResult:
         statuses=report.statuses,
         camera_ids=[outcome.camera_id for outcome in outcomes],
         latencies_ms=[round((done - outcome.started) * 1000) for outcome in outcomes],
+        phases_ms={"load": round((loaded - began) * 1000), "check": round((checked - loaded) * 1000),
+                   "store": round((done - checked) * 1000)},
     )
