@@ -9,7 +9,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from cameras.actions.evidence import do_store_snapshot
+from cameras.actions.evidence import do_prune_snapshots, do_store_snapshot
 from cameras.analysis.frames import InvalidFrame
 from cameras.models import Camera
 from cameras.polling import cycle
@@ -50,3 +50,9 @@ def capture_snapshot(camera_id: int, reason: str, requested_for: str = "") -> di
     except InvalidFrame as exc:
         return {"stored": False, "error": f"invalid: {exc}"}
     return {"stored": True, "snapshot_id": snapshot.pk, "sha256": snapshot.sha256}
+
+
+@shared_task(name="cameras.prune_snapshots", ignore_result=True)
+def prune_snapshots() -> int:
+    """Enforce snapshot retention (beat runs it hourly; ``manage.py prune_snapshots`` does the same)."""
+    return do_prune_snapshots(timezone.now()).deleted

@@ -157,6 +157,7 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "opsroom.tasks.heartbeat", "schedule": 15.0},
     "prune-live-events": {"task": "opsroom.tasks.prune_live_events", "schedule": 3600.0},
     "cameras-enqueue-due": {"task": "cameras.enqueue_due", "schedule": 5.0},
+    "cameras-prune-snapshots": {"task": "cameras.prune_snapshots", "schedule": 3600.0},
     "patrols-detect-no-shows": {"task": "patrols.detect_no_shows", "schedule": 60.0},
 }
 WORKER_HEARTBEAT_MAX_AGE_S = 60

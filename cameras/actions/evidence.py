@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import ProtectedError
 
 from cameras import choices, imaging
 from cameras.models import Camera, Snapshot
@@ -52,3 +54,42 @@ def do_store_snapshot(
         snapshot.thumbnail.save(name, ContentFile(image.thumbnail), save=False)
         snapshot.save(force_insert=True)
     return snapshot
+
+
+PRUNE_BATCH = 500
+
+
+@dataclass(frozen=True)
+class PruneResult:
+    deleted: int
+    files: int
+    kept: int  # past retention but still referenced (protected, e.g. as incident evidence)
+
+
+def do_prune_snapshots(now: dt.datetime) -> PruneResult:
+    """Delete the snapshots kept past their ``retain_until``: each row's delete commits only once its
+    files are gone, and a row still referenced keeps its files."""
+    due = Snapshot.objects.filter(retain_until__lte=now).order_by("pk")
+    deleted = files = kept = 0
+    last_pk = 0
+    while batch := list(due.filter(pk__gt=last_pk)[:PRUNE_BATCH]):
+        last_pk = batch[-1].pk
+        for snapshot in batch:
+            try:
+                with transaction.atomic():
+                    Snapshot.objects.filter(pk=snapshot.pk).delete()
+                    files += _delete_files(snapshot)
+                deleted += 1
+            except ProtectedError:
+                kept += 1
+    return PruneResult(deleted, files, kept)
+
+
+def _delete_files(snapshot: Snapshot) -> int:
+    count = 0
+    for field in (snapshot.image, snapshot.thumbnail):
+        # A file already gone (an earlier run stopped half-way) is not an error.
+        if field.name and field.storage.exists(field.name):
+            field.storage.delete(field.name)
+            count += 1
+    return count

@@ -129,12 +129,12 @@ def write_rows(cameras: list[Camera]) -> None:
     camera here, mostly the health JSON twice): 250 ms for 100 cameras on SQLite and 320 ms on
     PostgreSQL, against under 40 ms for executemany of one small statement.
     """
-    fields = [Camera._meta.get_field(name) for name in UPDATED_FIELDS]
+    fields = [field for field in Camera._meta.concrete_fields if field.name in UPDATED_FIELDS]
     quote = connection.ops.quote_name
     # Identifiers come from the model's own metadata, quoted; every value is a parameter.
     sql = (f"UPDATE {quote(Camera._meta.db_table)} SET "  # noqa: S608
-           + ", ".join(f"{quote(field.column)} = %s" for field in fields)
-           + f" WHERE {quote(Camera._meta.pk.column)} = %s")
+           + ", ".join(f"{quote(str(field.column))} = %s" for field in fields)
+           + f" WHERE {quote('id')} = %s")
     rows = [[field.get_db_prep_save(getattr(camera, field.attname), connection) for field in fields] + [camera.pk]
             for camera in cameras]
     with connection.cursor() as cursor:
