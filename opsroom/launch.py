@@ -109,19 +109,21 @@ def run() -> int:
             env["REDIS_URL"] = stack.enter_context(embedded_redis(EMBEDDED_REDIS_PORT, var / "redis", True))
         _manage(env, "migrate", "--no-input", "-v", "0")
         _manage(env, "load_demo")
-        processes = [
+        # The cameras first: a poll before the simulator listens would read every demo camera
+        # offline, and hysteresis then takes three polls (three minutes) to bring them back.
+        processes = [_spawn([PYTHON, "manage.py", "camera_simulator", "--port", str(simulator_port),
+                             "--cameras", DEMO_CAMERAS], env, logs / "camera-simulator.log")]
+        stack.callback(_stop, processes)
+        _wait_for_port(simulator_port, 60, "The camera simulator")
+        processes += [
             _spawn([PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "opsroom.asgi:application"],
                    env, logs / "web.log"),
             _spawn([PYTHON, "-m", "celery", "-A", "opsroom", "worker", "-Q", "default,cameras,roster",
                     "--concurrency", "2", "--loglevel", "INFO", "-n", "embedded@%h"], env, logs / "worker.log"),
             _spawn([PYTHON, "-m", "celery", "-A", "opsroom", "beat", "--loglevel", "INFO",
                     "-s", str(var / "celerybeat-schedule")], env, logs / "beat.log"),
-            _spawn([PYTHON, "manage.py", "camera_simulator", "--port", str(simulator_port),
-                    "--cameras", DEMO_CAMERAS], env, logs / "camera-simulator.log"),
         ]
-        stack.callback(_stop, processes)
         _wait_for_port(port, 30, "The web server")
-        _wait_for_port(simulator_port, 60, "The camera simulator")
         print(f"\nOpsroom is running: open http://127.0.0.1:{port}/  (API docs: http://127.0.0.1:{port}/api/docs/)")
         print(f"Camera simulator: http://127.0.0.1:{simulator_port}/cameras.json (310 virtual cameras)")
         print(f"Logs are in {logs}. Press Ctrl-C to stop everything.\n", flush=True)

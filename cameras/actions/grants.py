@@ -115,7 +115,7 @@ def do_request_grant(actor: Any, *, unit: Unit, agency: Agency, letter_number: s
 
 
 def _locked(grant: AccessGrant) -> AccessGrant:
-    return AccessGrant.objects.select_for_update().select_related("unit", "agency").get(pk=grant.pk)
+    return AccessGrant.objects.select_for_update(of=("self",)).select_related("unit", "agency").get(pk=grant.pk)
 
 
 def _require_status(grant: AccessGrant, *allowed: str) -> None:

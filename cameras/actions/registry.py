@@ -164,7 +164,7 @@ def do_update_camera(actor: Actor, camera: Camera, *, credentials: secrets.Crede
     unknown = set(changes) - CAMERA_FIELDS
     if unknown:
         raise ValidationError({name: _("Unknown field.") for name in unknown})
-    camera = Camera.objects.select_for_update().select_related("unit", "site__unit", "agency").get(pk=camera.pk)
+    camera = Camera.objects.select_for_update(of=("self",)).select_related("unit", "site__unit", "agency").get(pk=camera.pk)
     if actor is not None:
         check_camera_editor(actor, camera)
         if "unit" in changes:
@@ -192,7 +192,7 @@ def do_update_camera(actor: Actor, camera: Camera, *, credentials: secrets.Crede
 @transaction.atomic
 def do_set_masks(actor: Actor, camera: Camera, masks: Any) -> Camera:
     """Replace the camera's privacy masks; a bad polygon stores nothing and says which and why."""
-    camera = Camera.objects.select_for_update().select_related("unit").get(pk=camera.pk)
+    camera = Camera.objects.select_for_update(of=("self",)).select_related("unit").get(pk=camera.pk)
     if actor is not None:
         check_privacy_editor(actor, camera)
     try:
@@ -212,7 +212,7 @@ def _translate_mask_error(exc: MaskError) -> str:
 @transaction.atomic
 def do_set_private_area(actor: Actor, camera: Camera, private_area: bool) -> Camera:
     """Mark whether the camera looks into a private area; a private camera leaves every grant's view at once."""
-    camera = Camera.objects.select_for_update().select_related("unit").get(pk=camera.pk)
+    camera = Camera.objects.select_for_update(of=("self",)).select_related("unit").get(pk=camera.pk)
     if actor is not None:
         check_privacy_editor(actor, camera)
     camera.private_area = private_area
@@ -224,7 +224,7 @@ def do_set_private_area(actor: Actor, camera: Camera, private_area: bool) -> Cam
 @transaction.atomic
 def do_set_enabled(actor: Actor, camera: Camera, enabled: bool) -> Camera:
     """Stop (or resume) polling a camera; it stays in the registry with its history and snapshots."""
-    camera = Camera.objects.select_for_update().select_related("unit").get(pk=camera.pk)
+    camera = Camera.objects.select_for_update(of=("self",)).select_related("unit").get(pk=camera.pk)
     if actor is not None:
         check_camera_editor(actor, camera)
     camera.enabled = enabled
@@ -236,7 +236,7 @@ def do_set_enabled(actor: Actor, camera: Camera, enabled: bool) -> Camera:
 @transaction.atomic
 def do_delete_camera(actor: Actor, camera: Camera) -> None:
     """Remove a camera that has no stored snapshots (evidence is never deleted with its camera)."""
-    camera = Camera.objects.select_for_update().select_related("unit").get(pk=camera.pk)
+    camera = Camera.objects.select_for_update(of=("self",)).select_related("unit").get(pk=camera.pk)
     if actor is not None:
         check_camera_editor(actor, camera)
     try:

@@ -133,7 +133,7 @@ def do_assign(actor: Actor, assignment: Assignment, person: Personnel | None, *,
 
     A hand edit is locked by default, so a re-plan keeps it.
     """
-    assignment = Assignment.objects.select_for_update().select_related("plan__unit", "site").get(pk=assignment.pk)
+    assignment = Assignment.objects.select_for_update(of=("self",)).select_related("plan__unit", "site").get(pk=assignment.pk)
     if actor is not None:
         check_editor(actor, assignment.plan.unit)
     if assignment.plan.status != choices.PlanStatus.SUCCEEDED:
@@ -164,7 +164,7 @@ def _in_pool(assignment: Assignment, person: Personnel) -> bool:
 @transaction.atomic
 def do_lock(actor: Actor, assignment: Assignment, locked: bool) -> Assignment:
     """Lock (a re-plan keeps it exactly) or unlock a filled slot."""
-    assignment = Assignment.objects.select_for_update().select_related("plan__unit").get(pk=assignment.pk)
+    assignment = Assignment.objects.select_for_update(of=("self",)).select_related("plan__unit").get(pk=assignment.pk)
     if actor is not None:
         check_editor(actor, assignment.plan.unit)
     if locked and assignment.person_id is None:

@@ -117,7 +117,7 @@ def do_create_personnel(actor: Actor, *, preferred_sites: list[ProtectedSite] | 
 def do_update_personnel(actor: Actor, person: Personnel, *, preferred_sites: list[ProtectedSite] | None = None,
                         **changes: Any) -> Personnel:
     _unknown(changes, PERSONNEL_FIELDS)
-    person = Personnel.objects.select_for_update().select_related("unit").get(pk=person.pk)
+    person = Personnel.objects.select_for_update(of=("self",)).select_related("unit").get(pk=person.pk)
     if actor is not None:
         check_editor(actor, person.unit)
         if "unit" in changes:

@@ -121,7 +121,7 @@ def do_request_replan(actor: Actor, plan: RosterPlan) -> RosterPlan:
 @transaction.atomic
 def do_cancel_plan(actor: Actor, plan: RosterPlan) -> RosterPlan:
     """Stop a queued or running plan; a running solve stops at its next step and stores nothing."""
-    plan = RosterPlan.objects.select_for_update().select_related("unit").get(pk=plan.pk)
+    plan = RosterPlan.objects.select_for_update(of=("self",)).select_related("unit").get(pk=plan.pk)
     if actor is not None:
         check_editor(actor, plan.unit)
     if plan.status == choices.PlanStatus.QUEUED:
@@ -291,7 +291,7 @@ def _changes(instance: Instance, solution: Solution) -> list[dict[str, Any]]:
 @transaction.atomic
 def do_publish_plan(actor: Actor, plan: RosterPlan) -> RosterPlan:
     """Make the plan the roster officers see; the published rows it covers (same sites, same hours) retire."""
-    plan = RosterPlan.objects.select_for_update().select_related("unit").get(pk=plan.pk)
+    plan = RosterPlan.objects.select_for_update(of=("self",)).select_related("unit").get(pk=plan.pk)
     if actor is not None:
         check_editor(actor, plan.unit)
     if plan.status != choices.PlanStatus.SUCCEEDED:

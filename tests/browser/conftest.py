@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.db import connections
-from playwright.sync_api import Browser, Page, Route, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
 
 from tests.factories import PASSWORD
 from tests.live_servers import LiveServer
@@ -44,8 +44,14 @@ def _loopback_only(route: Route) -> None:
         route.abort()
 
 
+def prefer_english(context: BrowserContext) -> None:
+    """Tests read English messages; Indonesian is the default unless this cookie chooses otherwise."""
+    context.add_cookies([{"name": "django_language", "value": "en", "domain": "127.0.0.1", "path": "/"}])
+
+
 def new_page(browser: Browser, *, width: int = 1280, height: int = 800) -> Page:
     context = browser.new_context(viewport={"width": width, "height": height}, locale="en-US")
+    prefer_english(context)
     context.route("**/*", _loopback_only)
     return context.new_page()
 

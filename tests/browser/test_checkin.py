@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
 from patrols.models import Assignment, CheckIn
-from tests.browser.conftest import LOOPBACK, log_in, off_loop
+from tests.browser.conftest import LOOPBACK, log_in, off_loop, prefer_english
 from tests.conftest import World
 from tests.live_servers import LiveServer
 from tests.patrols import page_data
@@ -30,6 +30,7 @@ def phone_at(browser: Browser, latitude: float, longitude: float) -> Page:
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="en-US",
                                   geolocation={"latitude": latitude, "longitude": longitude, "accuracy": 15},
                                   permissions=["geolocation"])
+    prefer_english(context)
     context.route("**/*", _loopback_only)
     return context.new_page()
 
