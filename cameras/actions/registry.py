@@ -164,7 +164,8 @@ def do_update_camera(actor: Actor, camera: Camera, *, credentials: secrets.Crede
     unknown = set(changes) - CAMERA_FIELDS
     if unknown:
         raise ValidationError({name: _("Unknown field.") for name in unknown})
-    camera = Camera.objects.select_for_update(of=("self",)).select_related("unit", "site__unit", "agency").get(pk=camera.pk)
+    camera = (Camera.objects.select_for_update(of=("self",)).select_related("unit", "site__unit", "agency")
+              .get(pk=camera.pk))
     if actor is not None:
         check_camera_editor(actor, camera)
         if "unit" in changes:

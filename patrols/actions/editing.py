@@ -133,7 +133,8 @@ def do_assign(actor: Actor, assignment: Assignment, person: Personnel | None, *,
 
     A hand edit is locked by default, so a re-plan keeps it.
     """
-    assignment = Assignment.objects.select_for_update(of=("self",)).select_related("plan__unit", "site").get(pk=assignment.pk)
+    assignment = (Assignment.objects.select_for_update(of=("self",)).select_related("plan__unit", "site")
+                  .get(pk=assignment.pk))
     if actor is not None:
         check_editor(actor, assignment.plan.unit)
     if assignment.plan.status != choices.PlanStatus.SUCCEEDED:

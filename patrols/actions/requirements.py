@@ -103,7 +103,8 @@ def do_save_requirement(actor: Actor, *, site: ProtectedSite, phase: Phase, posi
     if unknown:
         raise ValidationError({name: _("Unknown field.") for name in sorted(unknown)})
     if requirement is not None:
-        requirement = GuardRequirement.objects.select_for_update(of=("self",)).select_related("site__unit").get(pk=requirement.pk)
+        requirement = (GuardRequirement.objects.select_for_update(of=("self",)).select_related("site__unit")
+                       .get(pk=requirement.pk))
         if actor is not None:
             check_editor(actor, requirement.site.unit)
     _check_access(actor, site, phase)
