@@ -8,12 +8,9 @@ Deciding whether a row makes a valid camera is the job of ``cameras.actions.impo
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 
-from sites import importing as base
-from sites.importing import ImportFileError, Row, gettext_noop, normalise_decimal, normalise_header, too_large
+from sites.importing import Columns, ImportFileError, Row, gettext_noop, normalise_decimal, read_table, too_large
 
 # Canonical column -> the header spellings accepted for it (after normalise_header).
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
@@ -34,7 +31,8 @@ REQUIRED_COLUMNS = ("name", "url")
 IGNORED_COLUMNS = ("no", "nomor")
 MAX_COLUMNS = 30
 
-_HEADER_TO_COLUMN = {alias: column for column, aliases in COLUMN_ALIASES.items() for alias in aliases}
+CAMERA_COLUMNS = Columns(COLUMN_ALIASES, REQUIRED_COLUMNS, gettext_noop("The file has a header row but no cameras."),
+                         IGNORED_COLUMNS, MAX_COLUMNS)
 _YES = {"1", "y", "yes", "ya", "true", "benar", "x", "v"}
 _NO = {"", "0", "n", "no", "tidak", "t", "false", "salah", "-"}
 # What people write in the source column besides the code.
@@ -51,76 +49,7 @@ __all__ = ["COLUMN_ALIASES", "REQUIRED_COLUMNS", "ImportFileError", "Row", "norm
 
 def read_rows(data: bytes, filename: str, *, max_bytes: int, max_rows: int) -> list[Row]:
     """Read a CSV or XLSX camera list into rows keyed by canonical column name."""
-    if len(data) > max_bytes:
-        raise too_large(max_bytes)
-    if not data.strip():
-        raise ImportFileError(gettext_noop("The file is empty."))
-    if zipfile.is_zipfile(io.BytesIO(data)):
-        records = base._xlsx_records(data, max_bytes * base.MAX_EXPANSION)
-    else:
-        records = base._csv_records(base._decode_text(data, filename))
-    columns: list[str | None] | None = None
-    rows: list[Row] = []
-    for line, raw in records:
-        cells = [cell.strip() for cell in raw]
-        if not any(cells):
-            continue
-        if columns is None:
-            columns = _read_header(cells)
-            continue
-        if len(rows) >= max_rows:
-            raise ImportFileError(
-                gettext_noop("The file has more than %(limit)s rows; split it into smaller files."), limit=max_rows
-            )
-        values = {column: "" for column in columns if column and column not in IGNORED_COLUMNS}
-        extra = 0
-        for index, cell in enumerate(cells):
-            column = columns[index] if index < len(columns) else None
-            if column and column not in IGNORED_COLUMNS:
-                values[column] = cell
-            elif cell and not column:
-                extra += 1
-        rows.append(Row(line, values, extra))
-    if columns is None:
-        raise ImportFileError(gettext_noop("The file is empty."))
-    if not rows:
-        raise ImportFileError(gettext_noop("The file has a header row but no cameras."))
-    return rows
-
-
-def _read_header(cells: list[str]) -> list[str | None]:
-    while cells and not cells[-1]:
-        cells = cells[:-1]
-    if len(cells) > MAX_COLUMNS:
-        raise ImportFileError(gettext_noop("The header has more than %(limit)s columns."), limit=MAX_COLUMNS)
-    columns: list[str | None] = []
-    unknown: list[str] = []
-    seen: dict[str, str] = {}
-    repeated: list[str] = []
-    for cell in cells:
-        key = normalise_header(cell)
-        if not key:
-            columns.append(None)
-            continue
-        column = key if key in IGNORED_COLUMNS else _HEADER_TO_COLUMN.get(key)
-        if column is None:
-            unknown.append(cell)
-        elif column in seen:
-            repeated.append(f"{seen[column]} / {cell}")
-        else:
-            seen[column] = cell
-        columns.append(column)
-    if unknown:
-        raise ImportFileError(
-            gettext_noop("Unknown columns: %(columns)s. Accepted columns: %(accepted)s."),
-            columns=", ".join(f"“{name}”" for name in unknown), accepted=", ".join(COLUMN_ALIASES),
-        )
-    if repeated:
-        raise ImportFileError(gettext_noop("Columns given more than once: %(columns)s."), columns=", ".join(repeated))
-    missing = [column for column in REQUIRED_COLUMNS if column not in seen]
-    if missing:
-        raise ImportFileError(gettext_noop("Missing required columns: %(columns)s."), columns=", ".join(missing))
-    return columns
+    return read_table(data, filename, CAMERA_COLUMNS, max_bytes=max_bytes, max_rows=max_rows)
 
 
 def parse_flag(text: str) -> bool | None:

@@ -49,7 +49,6 @@ MAX_COLUMNS = 40
 # A spreadsheet is a zip; refuse one whose contents would expand far beyond any real list of sites.
 MAX_EXPANSION = 20
 
-_HEADER_TO_COLUMN = {alias: column for column, aliases in COLUMN_ALIASES.items() for alias in aliases}
 _XLSX_MEMBERS = {"[Content_Types].xml", "xl/workbook.xml"}
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
@@ -76,6 +75,26 @@ class FileTooLarge(ImportFileError):
 
 
 @dataclass(frozen=True)
+class Columns:
+    """What one kind of list looks like: each column's accepted header spellings (after
+    normalise_header), the columns a file must have, and those that carry nothing to store."""
+
+    aliases: dict[str, tuple[str, ...]]
+    required: tuple[str, ...]
+    no_rows_message: str  # "The file has a header row but no <things>."
+    ignored: tuple[str, ...] = IGNORED_COLUMNS
+    max_columns: int = MAX_COLUMNS
+
+    def column_of(self, key: str) -> str | None:
+        if key in self.ignored:
+            return key
+        return next((column for column, aliases in self.aliases.items() if key in aliases), None)
+
+
+SITE_COLUMNS = Columns(COLUMN_ALIASES, REQUIRED_COLUMNS, gettext_noop("The file has a header row but no sites."))
+
+
+@dataclass(frozen=True)
 class Row:
     """One data row: its line in the file (as a spreadsheet shows it) and its text by canonical column."""
 
@@ -86,7 +105,12 @@ class Row:
 
 
 def read_rows(data: bytes, filename: str, *, max_bytes: int, max_rows: int) -> list[Row]:
-    """Read a CSV or XLSX file into rows keyed by canonical column name.
+    """Read a CSV or XLSX list of sites into rows keyed by canonical column name."""
+    return read_table(data, filename, SITE_COLUMNS, max_bytes=max_bytes, max_rows=max_rows)
+
+
+def read_table(data: bytes, filename: str, columns: Columns, *, max_bytes: int, max_rows: int) -> list[Row]:
+    """Read a CSV or XLSX file into rows keyed by the canonical names of ``columns``.
 
     The type is told by content, not by the name (which only sharpens the message when the
     content is something else). Blank rows are skipped.
@@ -99,7 +123,7 @@ def read_rows(data: bytes, filename: str, *, max_bytes: int, max_rows: int) -> l
         records = _xlsx_records(data, max_bytes * MAX_EXPANSION)
     else:
         records = _csv_records(_decode_text(data, filename))
-    return _rows_from_records(records, max_rows)
+    return _rows_from_records(records, columns, max_rows)
 
 
 def too_large(max_bytes: int) -> FileTooLarge:
@@ -218,7 +242,7 @@ def _cell_text(value: object) -> str:
 
 # Header and rows ---------------------------------------------------------------------------------
 
-def _rows_from_records(records: Iterator[tuple[int, list[str]]], max_rows: int) -> list[Row]:
+def _rows_from_records(records: Iterator[tuple[int, list[str]]], spec: Columns, max_rows: int) -> list[Row]:
     columns: list[str | None] | None = None
     rows: list[Row] = []
     for line, cells in records:
@@ -226,7 +250,7 @@ def _rows_from_records(records: Iterator[tuple[int, list[str]]], max_rows: int) 
         if not any(cells):
             continue
         if columns is None:
-            columns = _read_header(cells)
+            columns = _read_header(cells, spec)
             continue
         if len(rows) >= max_rows:
             raise ImportFileError(
@@ -240,22 +264,22 @@ def _rows_from_records(records: Iterator[tuple[int, list[str]]], max_rows: int) 
                 values[column] = cell
             elif cell:
                 extra += 1
-        for ignored in IGNORED_COLUMNS:
+        for ignored in spec.ignored:
             values.pop(ignored, None)
         rows.append(Row(line, values, extra))
     if columns is None:
         raise ImportFileError(gettext_noop("The file is empty."))
     if not rows:
-        raise ImportFileError(gettext_noop("The file has a header row but no sites."))
+        raise ImportFileError(spec.no_rows_message)
     return rows
 
 
-def _read_header(cells: list[str]) -> list[str | None]:
+def _read_header(cells: list[str], spec: Columns) -> list[str | None]:
     """Map each header cell to its canonical column (None for an empty cell), or say what is wrong."""
     while cells and not cells[-1]:
         cells = cells[:-1]
-    if len(cells) > MAX_COLUMNS:
-        raise ImportFileError(gettext_noop("The header has more than %(limit)s columns."), limit=MAX_COLUMNS)
+    if len(cells) > spec.max_columns:
+        raise ImportFileError(gettext_noop("The header has more than %(limit)s columns."), limit=spec.max_columns)
     columns: list[str | None] = []
     unknown: list[str] = []
     seen: dict[str, str] = {}
@@ -265,7 +289,7 @@ def _read_header(cells: list[str]) -> list[str | None]:
         if not key:
             columns.append(None)
             continue
-        column = key if key in IGNORED_COLUMNS else _HEADER_TO_COLUMN.get(key)
+        column = spec.column_of(key)
         if column is None:
             unknown.append(cell)
         elif column in seen:
@@ -276,13 +300,13 @@ def _read_header(cells: list[str]) -> list[str | None]:
     if unknown:
         raise ImportFileError(
             gettext_noop("Unknown columns: %(columns)s. Accepted columns: %(accepted)s."),
-            columns=", ".join(f"“{name}”" for name in unknown), accepted=", ".join(COLUMN_ALIASES),
+            columns=", ".join(f"“{name}”" for name in unknown), accepted=", ".join(spec.aliases),
         )
     if repeated:
         raise ImportFileError(
             gettext_noop("Columns given more than once: %(columns)s."), columns=", ".join(repeated)
         )
-    missing = [column for column in REQUIRED_COLUMNS if column not in seen]
+    missing = [column for column in spec.required if column not in seen]
     if missing:
         raise ImportFileError(gettext_noop("Missing required columns: %(columns)s."), columns=", ".join(missing))
     return columns
