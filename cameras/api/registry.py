@@ -33,9 +33,8 @@ from cameras.actions.imports import (
 from cameras.api.serializers import CameraImportSerializer, CameraSerializer, MasksSerializer
 from cameras.importing import too_large
 from cameras.models import Camera
-from sites.api.base import ScopedModelViewSet
+from sites.api.base import MayEdit, ScopedModelViewSet
 from sites.importing import FileTooLarge, ImportFileError
-from sites.models import Scope
 
 # Room for the multipart boundaries and the other form fields around the file itself.
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
@@ -132,13 +131,8 @@ _RESULT_SERIALIZER = inline_serializer(
 )
 
 
-class MayEditCameras(permissions.BasePermission):
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return Scope.of(request.user).can_edit
-
-
 class CameraImportView(APIView):
-    permission_classes = [permissions.IsAuthenticated, MayEditCameras]
+    permission_classes = [permissions.IsAuthenticated, MayEdit]
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(

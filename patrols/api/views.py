@@ -21,8 +21,8 @@ from patrols import queries
 from patrols.actions import checkin, editing, imports, personnel, planning, requirements
 from patrols.api import serializers as s
 from patrols.models import Assignment, Availability, GuardRequirement, NoShow, Personnel, Reinforcement, RosterPlan
-from sites.api.base import ScopedModelViewSet, acting_user
-from sites.api.imports import MULTIPART_OVERHEAD_BYTES, MayEditSites
+from sites.api.base import MayEdit, ScopedModelViewSet, acting_user
+from sites.api.imports import MULTIPART_OVERHEAD_BYTES
 from sites.importing import FileTooLarge, ImportFileError, too_large
 
 
@@ -258,7 +258,7 @@ class NoShowViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 class PersonnelImportView(APIView):
     """POST a CSV or XLSX list of personnel: stored whole (created or updated by NRP) or not at all."""
 
-    permission_classes = [permissions.IsAuthenticated, MayEditSites]
+    permission_classes = [permissions.IsAuthenticated, MayEdit]
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(request={"multipart/form-data": s.PersonnelImportSerializer}, responses={201: dict, 400: dict})

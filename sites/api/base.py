@@ -4,8 +4,10 @@ from typing import Any, cast
 
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
-from rest_framework import viewsets
+from rest_framework import permissions, viewsets
 from rest_framework.request import Request
+
+from sites.models import Scope
 
 
 def acting_user(request: Request) -> User:
@@ -25,3 +27,11 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
     @property
     def actor(self) -> User:
         return acting_user(self.request)
+
+
+class MayEdit(permissions.BasePermission):
+    """Operations staff and administrators: the roles that may change things at all (the actions
+    still check the unit of each row)."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return Scope.of(request.user).can_edit

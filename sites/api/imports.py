@@ -1,6 +1,5 @@
 """POST /api/sites/import/: a CSV or XLSX list of sites, stored whole or not at all."""
 
-from typing import Any
 
 from django.conf import settings
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
@@ -17,9 +16,9 @@ from sites.actions_import import (
     file_error_message,
     read_site_upload,
 )
+from sites.api.base import MayEdit
 from sites.api.serializers import SiteImportSerializer
 from sites.importing import FileTooLarge, ImportFileError, too_large
-from sites.models import Scope
 
 # Room for the multipart boundaries and the other form fields around the file itself.
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
@@ -46,15 +45,8 @@ _RESULT_SERIALIZER = inline_serializer(
 )
 
 
-class MayEditSites(permissions.BasePermission):
-    """Operations staff and administrators: the roles that may create sites at all."""
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return Scope.of(request.user).can_edit
-
-
 class SiteImportView(APIView):
-    permission_classes = [permissions.IsAuthenticated, MayEditSites]
+    permission_classes = [permissions.IsAuthenticated, MayEdit]
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(
