@@ -35,11 +35,6 @@ def camera_zone(camera: Camera) -> str:
     return camera.site.time_zone if camera.site is not None else camera.unit.time_zone
 
 
-def zone_label(zone: str, at: dt.datetime | None = None) -> str:
-    """WIB, WITA or WIT: what people in the field call the zone."""
-    return (at or timezone.now()).astimezone(ZoneInfo(zone)).tzname() or zone
-
-
 def recent_uptime(camera: Camera, now: dt.datetime | None = None, days: int = UPTIME_DAYS) -> list[DayUptime]:
     """Uptime per day for the last ``days`` days (today included), in the camera's zone."""
     now = now or timezone.now()

@@ -19,8 +19,9 @@ from django.views.generic import ListView
 from cameras.actions.viewing import reason_label
 from cameras.forms_grants import AccessLogFilter
 from cameras.models import AccessLogEntry
-from cameras.queries import log_zone, zone_label
+from cameras.queries import log_zone
 from sites.views.base import ScopedViewMixin
+from sites.zones import zone_abbreviation
 
 # Entries whose camera is gone are shown in the server's zone (Jakarta, WIB).
 FALLBACK_ZONE = "Asia/Jakarta"
@@ -40,7 +41,7 @@ def local_time(entry: AccessLogEntry) -> tuple[str, str]:
     """The entry's time in its camera's zone, and that zone named (e.g. "WITA (Asia/Makassar)")."""
     zone = log_zone(entry, FALLBACK_ZONE)
     local = entry.at.astimezone(ZoneInfo(zone))
-    return local.strftime("%Y-%m-%d %H:%M:%S"), f"{zone_label(zone, entry.at)} ({zone})"
+    return local.strftime("%Y-%m-%d %H:%M:%S"), f"{zone_abbreviation(zone, entry.at)} ({zone})"
 
 
 class AccessLogView(ScopedViewMixin, ListView):

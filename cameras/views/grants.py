@@ -19,9 +19,10 @@ from cameras import choices
 from cameras.actions import grants as actions
 from cameras.forms_grants import ApproveForm, GrantRequestForm, RejectForm, RevokeForm
 from cameras.models import AccessGrant
-from cameras.queries import access_grant, grant_zone, zone_label
+from cameras.queries import access_grant, grant_zone
 from sites.models import Agency, Scope, Unit
 from sites.views.base import ChangeView, ScopedViewMixin
+from sites.zones import zone_abbreviation
 
 
 def own_unit(user: Any) -> Unit | None:
@@ -100,7 +101,7 @@ class GrantRequestView(ChangeView):
 
     def get_context(self, form: forms.Form) -> dict[str, Any]:
         zone = request_zone(self.request.user)
-        return {"agencies": Agency.objects.all(), "agency": self.chosen_agency(), "zone_label": zone_label(zone),
+        return {"agencies": Agency.objects.all(), "agency": self.chosen_agency(), "zone_label": zone_abbreviation(zone),
                 "zone": zone}
 
 
@@ -112,7 +113,7 @@ def grant_context(request: HttpRequest, grant: AccessGrant, **forms_: forms.Form
     context: dict[str, Any] = {
         "grant": grant,
         "zone": zone,
-        "zone_label": zone_label(zone),
+        "zone_label": zone_abbreviation(zone),
         "requested": grant.requested_cameras.select_related("site").order_by("name"),
         "granted": grant.cameras.select_related("site").order_by("name"),
         "is_active": grant.is_active(),

@@ -26,7 +26,8 @@ from cameras.actions.viewing import Viewing, may_capture, open_camera
 from cameras.analysis.frames import InvalidFrame
 from cameras.models import Camera, Snapshot
 from cameras.polling.fetch import FAILURE_LABELS, FailureKind, FetchError, fetch_frame_now
-from cameras.queries import access_listed_camera, camera_zone, recent_uptime, zone_label
+from cameras.queries import access_listed_camera, camera_zone, recent_uptime
+from sites.zones import zone_abbreviation
 
 LATEST_SNAPSHOTS = 12
 HISTORY_SPANS = 20
@@ -84,7 +85,7 @@ def camera_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # The camera is listed for this user (else 404): say why they cannot look, and how to ask.
         camera = access_listed_camera(request.user, pk)
         return render(request, "cameras/camera_detail.html", {
-            "camera": camera, "denied": str(exc), "zone_label": zone_label(camera_zone(camera)),
+            "camera": camera, "denied": str(exc), "zone_label": zone_abbreviation(camera_zone(camera)),
             "may_request": camera.may_be_granted() and may_request(request.user, _own_unit(request)),
         }, status=403)
     camera = viewing.camera
@@ -94,7 +95,7 @@ def camera_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "camera": camera,
         "grant": viewing.grant,
         "zone": zone,
-        "zone_label": zone_label(zone),
+        "zone_label": zone_abbreviation(zone),
         "spans": camera.spans.order_by("-started_at")[:HISTORY_SPANS],
         "uptime": list(reversed(uptime)),
         "snapshots": camera.snapshots.all()[:LATEST_SNAPSHOTS],
@@ -183,7 +184,7 @@ def snapshot_detail(request: HttpRequest, pk: int, snapshot_pk: int) -> HttpResp
     viewing = gate(request, pk, choices.AccessAction.VIEW_CAMERA, snapshot_pk)
     zone = camera_zone(viewing.camera)
     return render(request, "cameras/snapshot_detail.html", {
-        "camera": viewing.camera, "snapshot": viewing.snapshot, "zone": zone, "zone_label": zone_label(zone),
+        "camera": viewing.camera, "snapshot": viewing.snapshot, "zone": zone, "zone_label": zone_abbreviation(zone),
     })
 
 
@@ -195,7 +196,7 @@ def snapshot_list(request: HttpRequest, pk: int) -> HttpResponse:
     zone = camera_zone(viewing.camera)
     return render(request, "cameras/snapshot_list.html", {
         "camera": viewing.camera, "page_obj": page, "snapshots": page.object_list, "zone": zone,
-        "zone_label": zone_label(zone),
+        "zone_label": zone_abbreviation(zone),
     })
 
 

@@ -12,12 +12,6 @@ from patrols.choices import Qualification
 QUALIFICATION_LABELS = dict(Qualification.choices)
 
 
-def zone_abbreviation(zone_name: str, at: dt.datetime | None = None) -> str:
-    """WIB, WITA or WIT: what people in the field call the zone (at that moment)."""
-    moment = at or dt.datetime.now(dt.UTC)
-    return moment.astimezone(ZoneInfo(zone_name)).tzname() or zone_name
-
-
 def local_span(start: dt.datetime, end: dt.datetime, zone_name: str) -> str:
     """“14/02 22:00-06:00 WITA”: a shift as the people at the site read it."""
     zone = ZoneInfo(zone_name)

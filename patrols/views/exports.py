@@ -17,7 +17,8 @@ from django.views.decorators.http import require_GET
 
 from patrols.queries import access_plan
 from patrols.views import plan_data
-from patrols.views.base import position_label, zone_abbreviation
+from patrols.views.base import position_label
+from sites.zones import zone_abbreviation
 
 CSV_COLUMNS = ["site", "time_zone", "local_start", "local_end", "starts_at_utc", "ends_at_utc", "position",
                "nrp", "rank", "name", "unit", "night", "locked", "published", "gap_reason"]

@@ -23,7 +23,8 @@ from patrols.calendar import CalendarEvent, write_calendar
 from patrols.models import Assignment, Personnel
 from patrols.queries import access_my_shift
 from patrols.queries import my_shifts as my_shifts_query
-from patrols.views.base import local_span, local_time, position_label, zone_abbreviation
+from patrols.views.base import local_span, local_time, position_label
+from sites.zones import zone_abbreviation
 
 UPCOMING_LIMIT = 60
 # The feed shows the last month too, so a shift just worked stays in the phone's calendar.

@@ -16,8 +16,9 @@ from patrols.actions import personnel as actions
 from patrols.forms import AvailabilityForm, PersonnelFilter, PersonnelForm
 from patrols.models import Availability, Personnel
 from patrols.queries import access_availability, access_person
-from patrols.views.base import local_span, position_label, zone_abbreviation
+from patrols.views.base import local_span, position_label
 from sites.views.base import ChangeView, ScopedViewMixin, may_change
+from sites.zones import zone_abbreviation
 
 UPCOMING_LIMIT = 30
 

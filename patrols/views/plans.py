@@ -27,10 +27,11 @@ from patrols.forms import PlanRequestForm
 from patrols.models import Assignment, Personnel, RosterPlan
 from patrols.queries import access_assignment, access_plan
 from patrols.views import plan_data
-from patrols.views.base import local_span, position_label, zone_abbreviation
+from patrols.views.base import local_span, position_label
 from sites.actions import check_editor
 from sites.models import Operation, ProtectedSite, Scope
 from sites.views.base import add_action_errors, may_change
+from sites.zones import zone_abbreviation
 
 RECENT_PLANS = 30
 

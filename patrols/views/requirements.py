@@ -17,10 +17,10 @@ from patrols.actions import requirements as actions
 from patrols.forms import RequirementForm
 from patrols.models import GuardRequirement, RequirementPosition
 from patrols.queries import access_requirement
-from patrols.views.base import zone_abbreviation
 from sites.models import Scope
 from sites.queries import access_site
 from sites.views.base import ChangeView
+from sites.zones import zone_abbreviation
 
 LIST_LIMIT = 500
 

@@ -16,14 +16,10 @@ from sites.forms import InspectionForm, SiteFilter, SiteForm
 from sites.models import ProtectedSite
 from sites.queries import access_site, latest_checklist
 from sites.views.base import ChangeView, ScopedViewMixin, may_change
+from sites.zones import zone_abbreviation
 
 # The list's map shows every site the filters match, up to this many (a Polda runs about a thousand).
 MAP_SITE_LIMIT = 3000
-
-
-def zone_abbreviation(zone_name: str) -> str:
-    """WIB, WITA or WIT: what people in the field call the site's time zone."""
-    return timezone.now().astimezone(ZoneInfo(zone_name)).tzname() or zone_name
 
 
 class SiteListView(ScopedViewMixin, ListView):
