@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from cameras.models import AccessGrant, AccessLogEntry, Camera
 from cameras.uptime import DayUptime, uptime_by_day
-from sites.queries import _access
+from sites.queries import access_row
 
 UPTIME_DAYS = 7
 
@@ -22,12 +22,12 @@ UPTIME_DAYS = 7
 def access_grant(user: Any, grant_id: object) -> AccessGrant:
     rows = AccessGrant.objects.visible_to(user).select_related("unit", "agency", "requested_by", "decided_by",
                                                                "revoked_by")
-    return _access(rows, grant_id)
+    return access_row(rows, grant_id)
 
 
 def access_listed_camera(user: Any, camera_id: object) -> Camera:
     """A registry row the user may know of (not permission to look at its pictures)."""
-    return _access(Camera.objects.listed_for(user).select_related("unit", "agency", "site"), camera_id)
+    return access_row(Camera.objects.listed_for(user).select_related("unit", "agency", "site"), camera_id)
 
 
 def camera_zone(camera: Camera) -> str:

@@ -10,28 +10,28 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from patrols.models import Assignment, Availability, GuardRequirement, Personnel, RosterPlan
-from sites.queries import _access
+from sites.queries import access_row
 
 
 def access_person(user: Any, person_id: object) -> Personnel:
-    return _access(Personnel.objects.visible_to(user).select_related("unit"), person_id)
+    return access_row(Personnel.objects.visible_to(user).select_related("unit"), person_id)
 
 
 def access_availability(user: Any, availability_id: object) -> Availability:
-    return _access(Availability.objects.visible_to(user).select_related("person__unit"), availability_id)
+    return access_row(Availability.objects.visible_to(user).select_related("person__unit"), availability_id)
 
 
 def access_requirement(user: Any, requirement_id: object) -> GuardRequirement:
-    return _access(GuardRequirement.objects.visible_to(user).select_related("site__unit", "phase__operation"),
+    return access_row(GuardRequirement.objects.visible_to(user).select_related("site__unit", "phase__operation"),
                    requirement_id)
 
 
 def access_plan(user: Any, plan_id: object) -> RosterPlan:
-    return _access(RosterPlan.objects.visible_to(user).select_related("unit", "operation"), plan_id)
+    return access_row(RosterPlan.objects.visible_to(user).select_related("unit", "operation"), plan_id)
 
 
 def access_assignment(user: Any, assignment_id: object) -> Assignment:
-    return _access(Assignment.objects.visible_to(user).select_related("plan__unit", "site__unit", "person"),
+    return access_row(Assignment.objects.visible_to(user).select_related("plan__unit", "site__unit", "person"),
                    assignment_id)
 
 
@@ -45,4 +45,4 @@ def my_shifts(user: Any, *, since: dt.datetime | None = None) -> QuerySet[Assign
 def access_my_shift(user: Any, assignment_id: object) -> Assignment:
     """One of the user's own published shifts (any time), or 404."""
     rows = Assignment.objects.filter(published=True, person__user=user).select_related("site__unit", "person")
-    return _access(rows, assignment_id)
+    return access_row(rows, assignment_id)

@@ -11,7 +11,7 @@ from sites.models import Agency, Operation, Phase, ProtectedSite, Unit
 M = TypeVar("M", bound=Model)
 
 
-def _access(rows: QuerySet[M], pk: object) -> M:
+def access_row(rows: QuerySet[M], pk: object) -> M:
     # A malformed id is as missing as an unknown one.
     try:
         return rows.get(pk=pk)
@@ -20,25 +20,25 @@ def _access(rows: QuerySet[M], pk: object) -> M:
 
 
 def access_site(user: Any, site_id: int) -> ProtectedSite:
-    return _access(ProtectedSite.objects.visible_to(user).select_related("unit", "agency"), site_id)
+    return access_row(ProtectedSite.objects.visible_to(user).select_related("unit", "agency"), site_id)
 
 
 def access_unit(user: Any, unit_id: int) -> Unit:
-    return _access(Unit.objects.visible_to(user), unit_id)
+    return access_row(Unit.objects.visible_to(user), unit_id)
 
 
 def access_operation(user: Any, operation_id: int) -> Operation:
-    return _access(Operation.objects.visible_to(user).select_related("unit"), operation_id)
+    return access_row(Operation.objects.visible_to(user).select_related("unit"), operation_id)
 
 
 def access_phase(user: Any, operation_id: int, phase_id: int) -> Phase:
     """A phase of an operation the user may see; a phase of another operation is missing too."""
     operation = access_operation(user, operation_id)
-    return _access(operation.phases.select_related("operation__unit"), phase_id)
+    return access_row(operation.phases.select_related("operation__unit"), phase_id)
 
 
 def access_agency(user: Any, agency_id: int) -> Agency:
-    return _access(Agency.objects.visible_to(user), agency_id)
+    return access_row(Agency.objects.visible_to(user), agency_id)
 
 
 def latest_checklist(site: ProtectedSite) -> dict[str, Any]:
