@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_GET, require_POST
 
-from opsroom.live.publish import latest_seq
 from patrols import choices
 from patrols.actions import editing, planning
 from patrols.actions.problems import allowed_units
@@ -111,7 +110,6 @@ class PlanDetailView(LoginRequiredMixin, View):
         gaps, gap_count = plan_data.plan_gaps(plan) if succeeded else ([], 0)
         config = {
             "planId": plan.pk,
-            "cursor": latest_seq(),
             "socketPath": "/ws/live/",
             "progressUrl": reverse("patrols:plan_progress", args=[plan.pk]),
             "progress": progress_payload(plan),
