@@ -10,10 +10,11 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cameras import choices
-from cameras.actions.imports import file_error_message, read_camera_upload
+from cameras.actions.imports import read_camera_upload
 from cameras.actions.registry import new_credentials
 from cameras.models import Camera
 from cameras.secrets import Credentials
+from sites.actions_import import file_error_message
 from sites.forms import CoordinateInput, UnitChoiceField, limit_choices, model_field, visible_units
 from sites.importing import ImportFileError, Row
 from sites.models import Agency, ProtectedSite, Unit

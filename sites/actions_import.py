@@ -59,10 +59,6 @@ _KIND_BY_WORDS = {
 }
 
 
-# Errors of one row are listed in the order of the columns of the template file.
-_FIELD_ORDER = {name: index for index, name in enumerate(("row", *importing.COLUMN_ALIASES))}
-
-
 @dataclass(frozen=True)
 class RowError:
     line: int
@@ -70,11 +66,17 @@ class RowError:
     message: str
 
 
-class SiteImportError(ValidationError):
-    """The rows that cannot become sites: all of them, so the sender fixes the list in one pass."""
+class ListImportError(ValidationError):
+    """Every row of a list that cannot be stored, so the sender fixes the list in one pass.
+
+    Subclasses name their columns: one row's errors are listed in the order of the template file.
+    """
+
+    columns: tuple[str, ...] = ()
 
     def __init__(self, errors: list[RowError]) -> None:
-        self.row_errors = sorted(errors, key=lambda error: (error.line, _FIELD_ORDER.get(error.field, 99)))
+        order = {name: index for index, name in enumerate(("row", *self.columns))}
+        self.row_errors = sorted(errors, key=lambda error: (error.line, order.get(error.field, 99)))
         super().__init__([
             _("Line %(line)s, %(field)s: %(message)s")
             % {"line": error.line, "field": error.field, "message": error.message}
@@ -87,6 +89,15 @@ class SiteImportError(ValidationError):
         return ngettext(
             "%(count)d row has errors; nothing was stored.", "%(count)d rows have errors; nothing was stored.", lines
         ) % {"count": lines}
+
+    def rows_as_dicts(self) -> list[dict[str, Any]]:
+        return [{"line": error.line, "field": error.field, "message": error.message} for error in self.row_errors]
+
+
+class SiteImportError(ListImportError):
+    """The rows that cannot become sites."""
+
+    columns = tuple(importing.COLUMN_ALIASES)
 
 
 @dataclass(frozen=True)

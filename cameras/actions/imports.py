@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from cameras import importing, secrets
 from cameras.actions.registry import clean_camera_fields
 from cameras.models import Camera
 from cameras.models.registry import MAX_POLL_INTERVAL_S, MIN_POLL_INTERVAL_S
 from sites.actions import check_editor
-from sites.importing import ImportFileError, Row
+from sites.actions_import import ListImportError, RowError
+from sites.importing import Row
 from sites.models import Agency, ProtectedSite, Unit
 
 if TYPE_CHECKING:
@@ -31,36 +31,10 @@ if TYPE_CHECKING:
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
 
-_FIELD_ORDER = {name: index for index, name in enumerate(("row", *importing.COLUMN_ALIASES))}
-
-
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    field: str
-    message: str
-
-
-class CameraImportError(ValidationError):
+class CameraImportError(ListImportError):
     """Every row that cannot become a camera, so the sender fixes the list in one pass."""
 
-    def __init__(self, errors: list[RowError]) -> None:
-        self.row_errors = sorted(errors, key=lambda error: (error.line, _FIELD_ORDER.get(error.field, 99)))
-        super().__init__([
-            _("Line %(line)s, %(field)s: %(message)s")
-            % {"line": error.line, "field": error.field, "message": error.message}
-            for error in self.row_errors
-        ])
-
-    @property
-    def summary(self) -> str:
-        lines = len({error.line for error in self.row_errors})
-        return ngettext(
-            "%(count)d row has errors; nothing was stored.", "%(count)d rows have errors; nothing was stored.", lines
-        ) % {"count": lines}
-
-    def rows_as_dicts(self) -> list[dict[str, Any]]:
-        return [{"line": e.line, "field": e.field, "message": e.message} for e in self.row_errors]
+    columns = tuple(importing.COLUMN_ALIASES)
 
 
 # The file ----------------------------------------------------------------------------------------
@@ -74,12 +48,6 @@ def read_camera_upload(upload: UploadedFile) -> list[Row]:
     if upload.size is not None and upload.size > MAX_BYTES:
         raise importing.too_large(MAX_BYTES)
     return read_camera_file(upload.read(MAX_BYTES + 1), upload.name or "")
-
-
-def file_error_message(error: ImportFileError) -> str:
-    """The reason a file cannot be read, in the reader's language."""
-    template = _(error.template)
-    return template % error.params if error.params else template
 
 
 # The rows ----------------------------------------------------------------------------------------

@@ -27,12 +27,12 @@ from cameras.actions.imports import (
     CameraImportError,
     check_camera_import,
     do_import_cameras,
-    file_error_message,
     read_camera_upload,
 )
 from cameras.api.serializers import CameraImportSerializer, CameraSerializer, MasksSerializer
 from cameras.importing import too_large
 from cameras.models import Camera
+from sites.actions_import import file_error_message
 from sites.api.base import MayEdit, ScopedModelViewSet
 from sites.importing import FileTooLarge, ImportFileError
 

@@ -14,13 +14,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from patrols import choices, importing
 from patrols.actions.personnel import clean_qualifications, do_create_personnel, do_update_personnel
-from patrols.importing import ImportFileError, Row
+from patrols.importing import Row
 from patrols.models import Personnel
 from sites.actions import check_editor
+from sites.actions_import import ListImportError, RowError
 from sites.models import Unit
 
 if TYPE_CHECKING:
@@ -41,35 +41,16 @@ QUALIFICATION_WORDS: dict[str, str] = {
 }
 ACTIVE_WORDS = {"": True, "1": True, "ya": True, "yes": True, "true": True, "aktif": True, "active": True,
                 "0": False, "tidak": False, "no": False, "false": False, "nonaktif": False, "inactive": False}
-_FIELD_ORDER = {name: index for index, name in enumerate(("row", *importing.COLUMN_ALIASES))}
 
 
 def _words(text: str) -> str:
     return re.sub(r"[^0-9a-z]+", " ", text.casefold()).strip()
 
 
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    field: str
-    message: str
-
-
-class PersonnelImportError(ValidationError):
+class PersonnelImportError(ListImportError):
     """Every row that cannot be stored, so the sender fixes the list in one pass."""
 
-    def __init__(self, errors: list[RowError]) -> None:
-        self.row_errors = sorted(errors, key=lambda e: (e.line, _FIELD_ORDER.get(e.field, 99)))
-        super().__init__([
-            _("Line %(line)s, %(field)s: %(message)s") % {"line": e.line, "field": e.field, "message": e.message}
-            for e in self.row_errors
-        ])
-
-    @property
-    def summary(self) -> str:
-        lines = len({e.line for e in self.row_errors})
-        return ngettext("%(count)d row has errors; nothing was stored.",
-                        "%(count)d rows have errors; nothing was stored.", lines) % {"count": lines}
+    columns = tuple(importing.COLUMN_ALIASES)
 
 
 @dataclass(frozen=True)
@@ -87,11 +68,6 @@ def read_personnel_upload(upload: UploadedFile) -> list[Row]:
     if upload.size is not None and upload.size > settings.SITE_IMPORT_MAX_BYTES:
         raise importing.too_large(settings.SITE_IMPORT_MAX_BYTES)
     return read_personnel_file(upload.read(settings.SITE_IMPORT_MAX_BYTES + 1), upload.name or "")
-
-
-def file_error_message(error: ImportFileError) -> str:
-    template = _(error.template)
-    return template % error.params if error.params else template
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from patrols import queries
 from patrols.actions import checkin, editing, imports, personnel, planning, requirements
 from patrols.api import serializers as s
 from patrols.models import Assignment, Availability, GuardRequirement, NoShow, Personnel, Reinforcement, RosterPlan
+from sites.actions_import import file_error_message
 from sites.api.base import MayEdit, ScopedModelViewSet, acting_user
 from sites.api.imports import MULTIPART_OVERHEAD_BYTES
 from sites.importing import FileTooLarge, ImportFileError, too_large
@@ -289,4 +290,4 @@ class PersonnelImportView(APIView):
     def _file_error(self, exc: ImportFileError) -> Response:
         oversized = isinstance(exc, FileTooLarge)
         code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE if oversized else status.HTTP_400_BAD_REQUEST
-        return Response({"detail": imports.file_error_message(exc), "errors": []}, status=code)
+        return Response({"detail": file_error_message(exc), "errors": []}, status=code)

@@ -20,12 +20,12 @@ from patrols.actions.imports import (
     PersonnelImportError,
     check_personnel_import,
     do_import_personnel,
-    file_error_message,
     read_personnel_upload,
 )
 from patrols.forms import PersonnelImportForm
 from patrols.importing import ImportFileError
 from sites.actions import check_editor
+from sites.actions_import import file_error_message
 from sites.models import Unit
 
 COLUMN_HELP: list[tuple[str, Any]] = [

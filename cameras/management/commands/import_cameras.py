@@ -15,9 +15,9 @@ from cameras.actions.imports import (
     CameraImportError,
     check_camera_import,
     do_import_cameras,
-    file_error_message,
     read_camera_file,
 )
+from sites.actions_import import file_error_message
 from sites.models import Unit
 
 

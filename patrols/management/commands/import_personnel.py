@@ -14,9 +14,9 @@ from patrols.actions.imports import (
     PersonnelImportError,
     check_personnel_import,
     do_import_personnel,
-    file_error_message,
     read_personnel_file,
 )
+from sites.actions_import import file_error_message
 from sites.importing import too_large
 
 
