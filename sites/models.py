@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -15,6 +15,9 @@ from sites import choices
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+
+
+QS = TypeVar("QS", bound=models.QuerySet[Any])
 
 
 class UnitQuerySet(models.QuerySet["Unit"]):
@@ -141,6 +144,18 @@ class Scope:
         user._opsroom_scope = scope
         return scope
 
+    def rows(self, rows: QS, unit_field: str, agency_field: str | None = None) -> QS:
+        """The scoping rule on any table: rows whose ``unit_field`` (a path to a Unit) lies in the
+        user's unit subtree, or, for an agency's user, whose ``agency_field`` is their agency (no
+        rows if the table has none); every row for an administrator."""
+        if self.everything:
+            return rows
+        if self.unit_path:
+            return rows.filter(**{f"{unit_field}__path__startswith": self.unit_path})
+        if self.agency_id and agency_field:
+            return rows.filter(**{f"{agency_field}_id": self.agency_id})
+        return rows.none()
+
     def sees_unit_path(self, path: str) -> bool:
         return self.everything or bool(self.unit_path and path.startswith(self.unit_path))
 
@@ -217,15 +232,8 @@ class Phase(models.Model):
 
 class ProtectedSiteQuerySet(models.QuerySet["ProtectedSite"]):
     def visible_to(self, user: User | AnonymousUser) -> ProtectedSiteQuerySet:
-        scope = Scope.of(user)
-        if scope.everything:
-            return self
-        if scope.unit_path:
-            return self.filter(unit__path__startswith=scope.unit_path)
-        if scope.agency_id:
-            # An election body sees the sites it owns: its offices and warehouses.
-            return self.filter(agency_id=scope.agency_id)
-        return self.none()
+        # An election body sees the sites it owns: its offices and warehouses.
+        return Scope.of(user).rows(self, "unit", "agency")
 
 
 class ProtectedSite(models.Model):

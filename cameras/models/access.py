@@ -26,14 +26,7 @@ class AccessGrantQuerySet(models.QuerySet["AccessGrant"]):
 
     def visible_to(self, user: Any) -> AccessGrantQuerySet:
         """The requesting unit's people (and the units above it) and the owning agency see a grant."""
-        scope = Scope.of(user)
-        if scope.everything:
-            return self
-        if scope.unit_path:
-            return self.filter(unit__path__startswith=scope.unit_path)
-        if scope.agency_id:
-            return self.filter(agency_id=scope.agency_id)
-        return self.none()
+        return Scope.of(user).rows(self, "unit", "agency")
 
 
 class AccessGrant(models.Model):
@@ -86,14 +79,7 @@ class AccessGrant(models.Model):
 class AccessLogEntryQuerySet(models.QuerySet["AccessLogEntry"]):
     def visible_to(self, user: Any) -> AccessLogEntryQuerySet:
         """An agency reads the log of its own cameras; a unit reads what its own people did."""
-        scope = Scope.of(user)
-        if scope.everything:
-            return self
-        if scope.agency_id:
-            return self.filter(agency_id=scope.agency_id)
-        if scope.unit_path:
-            return self.filter(unit__path__startswith=scope.unit_path)
-        return self.none()
+        return Scope.of(user).rows(self, "unit", "agency")
 
 
 class AccessLogEntry(models.Model):

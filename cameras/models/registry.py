@@ -34,14 +34,7 @@ class CameraQuerySet(models.QuerySet["Camera"]):
     """
 
     def listed_for(self, user: User | AnonymousUser) -> CameraQuerySet:
-        scope = Scope.of(user)
-        if scope.everything:
-            return self
-        if scope.unit_path:
-            return self.filter(unit__path__startswith=scope.unit_path)
-        if scope.agency_id:
-            return self.filter(agency_id=scope.agency_id)
-        return self.none()
+        return Scope.of(user).rows(self, "unit", "agency")
 
     def visible_to(self, user: User | AnonymousUser) -> CameraQuerySet:
         scope = Scope.of(user)

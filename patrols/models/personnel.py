@@ -11,8 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from patrols import choices
-from patrols.models.scoping import by_unit
-from sites.models import ProtectedSite, Unit
+from sites.models import ProtectedSite, Scope, Unit
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -24,7 +23,8 @@ nrp_validator = RegexValidator(r"^\d{8,18}$", _("An NRP is 8 to 18 digits."))
 
 class PersonnelQuerySet(models.QuerySet["Personnel"]):
     def visible_to(self, user: User | AnonymousUser) -> PersonnelQuerySet:
-        return by_unit(self, user, "unit")
+        # No agency field: partner agencies see no personnel or rosters, those are the police's own.
+        return Scope.of(user).rows(self, "unit")
 
     def active(self) -> PersonnelQuerySet:
         return self.filter(active=True)
@@ -83,7 +83,7 @@ class Personnel(models.Model):
 
 class AvailabilityQuerySet(models.QuerySet["Availability"]):
     def visible_to(self, user: User | AnonymousUser) -> AvailabilityQuerySet:
-        return by_unit(self, user, "person__unit")
+        return Scope.of(user).rows(self, "person__unit")
 
 
 class Availability(models.Model):
@@ -114,7 +114,7 @@ class Availability(models.Model):
 
 class ReinforcementQuerySet(models.QuerySet["Reinforcement"]):
     def visible_to(self, user: User | AnonymousUser) -> ReinforcementQuerySet:
-        return by_unit(self, user, "unit")
+        return Scope.of(user).rows(self, "unit")
 
 
 class Reinforcement(models.Model):

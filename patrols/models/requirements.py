@@ -16,8 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from patrols import choices
-from patrols.models.scoping import by_unit
-from sites.models import Phase, ProtectedSite
+from sites.models import Phase, ProtectedSite, Scope
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -25,7 +24,7 @@ if TYPE_CHECKING:
 
 class GuardRequirementQuerySet(models.QuerySet["GuardRequirement"]):
     def visible_to(self, user: User | AnonymousUser) -> GuardRequirementQuerySet:
-        return by_unit(self, user, "site__unit")
+        return Scope.of(user).rows(self, "site__unit")
 
 
 class GuardRequirement(models.Model):

@@ -18,8 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from patrols import choices
 from patrols.models.personnel import Personnel
 from patrols.models.requirements import GuardRequirement
-from patrols.models.scoping import by_unit
-from sites.models import Operation, ProtectedSite, Unit
+from sites.models import Operation, ProtectedSite, Scope, Unit
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -27,7 +26,7 @@ if TYPE_CHECKING:
 
 class RosterPlanQuerySet(models.QuerySet["RosterPlan"]):
     def visible_to(self, user: User | AnonymousUser) -> RosterPlanQuerySet:
-        return by_unit(self, user, "unit")
+        return Scope.of(user).rows(self, "unit")
 
 
 class RosterPlan(models.Model):
@@ -85,7 +84,7 @@ class RosterPlan(models.Model):
 
 class AssignmentQuerySet(models.QuerySet["Assignment"]):
     def visible_to(self, user: User | AnonymousUser) -> AssignmentQuerySet:
-        return by_unit(self, user, "plan__unit")
+        return Scope.of(user).rows(self, "plan__unit")
 
     def gaps(self) -> AssignmentQuerySet:
         return self.filter(person__isnull=True)
@@ -141,7 +140,7 @@ class Assignment(models.Model):
 
 class CheckInQuerySet(models.QuerySet["CheckIn"]):
     def visible_to(self, user: User | AnonymousUser) -> CheckInQuerySet:
-        return by_unit(self, user, "assignment__site__unit")
+        return Scope.of(user).rows(self, "assignment__site__unit")
 
 
 class CheckIn(models.Model):
@@ -174,7 +173,7 @@ class CheckIn(models.Model):
 
 class NoShowQuerySet(models.QuerySet["NoShow"]):
     def visible_to(self, user: User | AnonymousUser) -> NoShowQuerySet:
-        return by_unit(self, user, "assignment__site__unit")
+        return Scope.of(user).rows(self, "assignment__site__unit")
 
     def open(self) -> NoShowQuerySet:
         return self.filter(resolved_at__isnull=True)
