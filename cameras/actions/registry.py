@@ -47,7 +47,7 @@ def is_owner_liaison(actor: User | AnonymousUser, camera: Camera) -> bool:
 
 
 def check_privacy_editor(actor: User | AnonymousUser, camera: Camera) -> None:
-    """Masks and the private-area flag: the unit's editors, and the owning agency's liaison too."""
+    """Privacy masks: the unit's editors, and the owning agency's liaison too."""
     if is_owner_liaison(actor, camera):
         return
     check_camera_editor(actor, camera)
@@ -193,7 +193,7 @@ def do_update_camera(actor: Actor, camera: Camera, *, credentials: secrets.Crede
 @transaction.atomic
 def do_set_masks(actor: Actor, camera: Camera, masks: Any) -> Camera:
     """Replace the camera's privacy masks; a bad polygon stores nothing and says which and why."""
-    camera = Camera.objects.select_for_update(of=("self",)).select_related("unit").get(pk=camera.pk)
+    camera = _locked(camera)
     if actor is not None:
         check_privacy_editor(actor, camera)
     try:
@@ -205,27 +205,20 @@ def do_set_masks(actor: Actor, camera: Camera, masks: Any) -> Camera:
     return camera
 
 
+def _locked(camera: Camera) -> Camera:
+    """The camera's row, read again under a lock for the rest of the transaction."""
+    return Camera.objects.select_for_update(of=("self",)).select_related("unit").get(pk=camera.pk)
+
+
 def _translate_mask_error(exc: MaskError) -> str:
     # The pure module speaks English; the person reading it may not.
     return _("Invalid mask: %(reason)s") % {"reason": str(exc)}
 
 
 @transaction.atomic
-def do_set_private_area(actor: Actor, camera: Camera, private_area: bool) -> Camera:
-    """Mark whether the camera looks into a private area; a private camera leaves every grant's view at once."""
-    camera = Camera.objects.select_for_update(of=("self",)).select_related("unit").get(pk=camera.pk)
-    if actor is not None:
-        check_privacy_editor(actor, camera)
-    camera.private_area = private_area
-    camera.save(update_fields=["private_area", "updated_at"])
-    events.camera_changed(camera)
-    return camera
-
-
-@transaction.atomic
 def do_set_enabled(actor: Actor, camera: Camera, enabled: bool) -> Camera:
     """Stop (or resume) polling a camera; it stays in the registry with its history and snapshots."""
-    camera = Camera.objects.select_for_update(of=("self",)).select_related("unit").get(pk=camera.pk)
+    camera = _locked(camera)
     if actor is not None:
         check_camera_editor(actor, camera)
     camera.enabled = enabled
@@ -237,7 +230,7 @@ def do_set_enabled(actor: Actor, camera: Camera, enabled: bool) -> Camera:
 @transaction.atomic
 def do_delete_camera(actor: Actor, camera: Camera) -> None:
     """Remove a camera that has no stored snapshots (evidence is never deleted with its camera)."""
-    camera = Camera.objects.select_for_update(of=("self",)).select_related("unit").get(pk=camera.pk)
+    camera = _locked(camera)
     if actor is not None:
         check_camera_editor(actor, camera)
     try:
