@@ -162,7 +162,7 @@ def measure(decoded: Gray, width: int, height: int) -> FrameReading:
         saturated=float(np.count_nonzero(gray >= SATURATED_LEVEL)) / gray.size,
         sharpness=tile_energy / max(spread, 1.0),
         signature=signature,
-        layout=_normalised(coarse),
+        layout=_normalised(_ranks(coarse)),
         edges=_normalised(cv2.resize(gradient, LAYOUT_SIZE, interpolation=cv2.INTER_AREA)),
         spread=spread,
         median=median,
@@ -186,10 +186,26 @@ def _normalised(image: npt.NDArray[np.generic]) -> Vector:
     return vector / norm if norm > 1e-6 else np.zeros_like(vector)
 
 
+def _ranks(image: npt.NDArray[np.generic]) -> npt.NDArray[np.float32]:
+    """Each pixel's rank among the picture's (ties share their mean rank). Correlating ranks
+    rather than levels keeps a few extreme pixels, such as a DVR's white clock over a darkened
+    scene, from outweighing the whole layout."""
+    values = np.asarray(image, dtype=np.float32).ravel()
+    _unique, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
+    starts = np.cumsum(counts) - counts
+    return (starts + (counts - 1) / 2.0).astype(np.float32)[inverse]
+
+
 def similarity(frame: FrameReading, reference: FrameReading) -> float:
-    """How well the scene matches the reference, -1..1: the better of the normalised
-    cross-correlations of luminance (robust to noise) and of edges (robust to lighting)."""
+    """How well the scene matches the reference, -1..1: the better of the rank correlation of
+    luminance (robust to noise and to a burned-in overlay) and the normalised cross-correlation of
+    edges (robust to lighting)."""
     return float(max(np.dot(frame.layout, reference.layout), np.dot(frame.edges, reference.edges)))
+
+
+def layout_similarity(frame: FrameReading, reference: FrameReading) -> float:
+    """The rank correlation of the coarse luminance alone, -1..1: is the scene's layout still there?"""
+    return float(np.dot(frame.layout, reference.layout))
 
 
 def change(signature: bytes, previous: bytes) -> float:

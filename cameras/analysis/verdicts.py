@@ -5,7 +5,7 @@ fails to match the reference, but "covered" is what the operator needs to hear).
 from dataclasses import dataclass
 from enum import StrEnum
 
-from cameras.analysis.frames import FrameReading, change, similarity
+from cameras.analysis.frames import FrameReading, change, layout_similarity, similarity
 
 
 class Verdict(StrEnum):
@@ -33,7 +33,8 @@ class Limits:
     # Luminance p90 - p10 (FrameReading.spread): a hand, cloth or tape over the lens leaves 1-3
     # levels of soft shading and sensor noise, an overlay of under a tenth of the frame adds nothing
     # (the global std it used to be judged on rose to ~9 with the DVR clock alone); the darkest
-    # streets at night still span about 6 (the simulator's night: 5.9-7.4).
+    # streets at night still span about 6 (the simulator's night: 5.9-7.4), but an unusually flat
+    # scene darkened can fall to 3.7, inside the band of covered lenses (up to 3.9): see _verdict.
     covered_spread: float = 4.5
     dark_brightness: float = 20.0  # mean luminance below which a scene is too dark to use ...
     dark_ratio: float = 0.5  # ... and, once the hour's normal is learned, below half of it
@@ -83,6 +84,7 @@ def judge(
         blurred_below = expected_sharpness * limits.blurred_ratio
     frame_change = change(reading.signature, previous_signature) if previous_signature is not None else None
     match = similarity(reading, reference) if reference is not None else None
+    layout_match = layout_similarity(reading, reference) if reference is not None else None
 
     measurements: dict[str, float | int | None] = {
         **reading.measurements(),
@@ -90,8 +92,10 @@ def judge(
         "blurred_below": round(blurred_below, 4),
         "change": None if frame_change is None else round(frame_change, 3),
         "similarity": None if match is None else round(match, 3),
+        "layout_similarity": None if layout_match is None else round(layout_match, 3),
     }
-    return Judgement(_verdict(reading, limits, dark_below, blurred_below, frame_change, match), measurements)
+    verdict = _verdict(reading, limits, dark_below, blurred_below, frame_change, match, layout_match)
+    return Judgement(verdict, measurements)
 
 
 def _verdict(
@@ -101,11 +105,16 @@ def _verdict(
     blurred_below: float,
     frame_change: float | None,
     match: float | None,
+    layout_match: float | None,
 ) -> Verdict:
     if reading.saturated >= limits.saturated or reading.median >= limits.overexposed_brightness:
         return Verdict.OVEREXPOSED
     if reading.spread < limits.covered_spread:
-        return Verdict.COVERED
+        # A dim scene can be nearly as flat as a lens under a hand, but its layout still matches
+        # the reference (rank correlation 0.76 or more over generated scenes, DVR clock or not),
+        # while a covered lens's has nothing left to match (0.46 at most).
+        scene_still_there = layout_match is not None and layout_match >= limits.moved_similarity
+        return Verdict.DARK if scene_still_there and reading.brightness < dark_below else Verdict.COVERED
     if reading.brightness < dark_below:
         return Verdict.DARK
     if frame_change is not None and frame_change < limits.frozen_change:
