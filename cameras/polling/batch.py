@@ -56,7 +56,9 @@ def poll_leased(token: str, camera_ids: list[int]) -> BatchResult:
         lease_token=mine, lease_until=now + dt.timedelta(seconds=settings.CAMERA_POLL_LEASE_S)
     )
     cameras = list(
-        Camera.objects.filter(lease_token=mine)
+        # By primary key as well: lease_token has no index, and a scan of the table reads every
+        # camera's health record.
+        Camera.objects.filter(pk__in=camera_ids, lease_token=mine)
         .select_related("site", "unit")
         .order_by("pk")
     )

@@ -19,7 +19,7 @@ from cameras.models import Snapshot
 CACHE_SIZE = 4096  # readings of ~30 kB each: about 120 MB at most per worker process
 
 _lock = threading.Lock()
-_readings: OrderedDict[str, FrameReading | None] = OrderedDict()
+_readings: OrderedDict[str, FrameReading] = OrderedDict()
 
 
 def references_for(camera_ids: list[int]) -> dict[int, FrameReading]:
@@ -47,9 +47,11 @@ def _reading(sha256: str, name: str) -> FrameReading | None:
             return _readings[sha256]
     try:
         with default_storage.open(name, "rb") as handle:
-            reading: FrameReading | None = read_frame(handle.read())
+            reading = read_frame(handle.read())
     except (OSError, InvalidFrame):
-        reading = None  # gone past retention or unreadable: judged without a reference
+        # Gone past retention, or unreadable: judged without a reference, and not remembered, so
+        # that another snapshot with the same picture is still read.
+        return None
     with _lock:
         _readings[sha256] = reading
         while len(_readings) > CACHE_SIZE:

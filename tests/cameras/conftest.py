@@ -16,7 +16,7 @@ from cameras.simulator.scenes import Behaviour, Resolution
 from cameras.simulator.server import HOST, CameraPlan, Timing, build_app
 
 SIMULATOR_RESOLUTION = Resolution(640, 360)
-# Faster than any two polls of one camera, so a healthy camera never looks frozen.
+# A stream sends its pictures quickly, so that stream tests take little time.
 SIMULATOR_TIMING = Timing(slow_delay_s=3.0, frame_interval_s=0.02)
 SIMULATOR_PLAN = ",".join(f"{behaviour.value}={behaviour.value}" for behaviour in Behaviour) + ",healthy:12"
 
@@ -59,10 +59,18 @@ def serve_in_thread(app: web.Application) -> Iterator[SimulatorServer]:
     port = int(runner.addresses[0][1])
     thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()
+    async def shutdown() -> None:
+        await runner.cleanup()
+        # Pollers keep their connections alive between batches: end the handlers still waiting on them.
+        handlers = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+        for task in handlers:
+            task.cancel()
+        await asyncio.gather(*handlers, return_exceptions=True)
+
     try:
         yield SimulatorServer(url=f"http://{HOST}:{port}", port=port)
     finally:
-        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(timeout=30)
+        asyncio.run_coroutine_threadsafe(shutdown(), loop).result(timeout=30)
         loop.call_soon_threadsafe(loop.stop)
         thread.join(timeout=5)
         loop.close()
