@@ -38,9 +38,11 @@ class Limits:
     covered_spread: float = 4.5
     dark_brightness: float = 20.0  # mean luminance below which a scene is too dark to use ...
     dark_ratio: float = 0.5  # ... and, once the hour's normal is learned, below half of it
-    # Mean absolute change of the sampled pixels. A stuck camera resends the same bytes (0); a
-    # static scene's sensor noise, averaged by the 1/8-scale decode and the camera's JPEG, still
-    # moves them by 0.03-0.2 levels, so only near-identical frames count.
+    # Mean absolute change of the sampled pixels, the few a DVR's clock crosses left out
+    # (frames.change). A stuck camera resends the same picture (0); a static scene's sensor noise,
+    # averaged by the 1/8-scale decode and the camera's JPEG, still moves them by 0.03-0.2 levels
+    # (0.014 for the cleanest tried: noise sigma 0.5 under JPEG quality 30 at dusk), so only
+    # near-identical frames count.
     frozen_change: float = 0.01
     moved_similarity: float = 0.6  # dusk, noise and blur keep it above 0.95; a turned camera is < 0.4
     # Tile sharpness (FrameReading.sharpness) without any normal: sharp streets and photographs

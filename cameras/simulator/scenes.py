@@ -218,10 +218,12 @@ def encode_jpeg(img: Image, quality: int = JPEG_QUALITY) -> bytes:
 
 
 def render_frame(behaviour: Behaviour, resolution: Resolution, variant: int, frame: int) -> bytes:
-    """One JPEG of a lens-fault behaviour (or the healthy street) at a point of the car's loop."""
-    scene = render_scene(resolution, variant, frame / FRAMES_PER_LOOP)
-    img = LENS_FAULTS[behaviour](scene)
-    img = add_sensor_noise(img, seed=variant * 1000 + frame)
+    """One JPEG of a lens-fault behaviour (or the healthy street) at a point of the car's loop. A
+    frozen camera's picture stops (the car, the noise), while the DVR's clock over it ticks on."""
+    still = behaviour == Behaviour.FROZEN
+    scene = render_scene(resolution, variant, 0.0 if still else frame / FRAMES_PER_LOOP)
+    img = LENS_FAULTS.get(behaviour, keep)(scene)
+    img = add_sensor_noise(img, seed=variant * 1000 + (0 if still else frame))
     return encode_jpeg(draw_overlay(img, frame))
 
 
@@ -310,8 +312,8 @@ class FrameBank:
 
 
 def _loop_source(behaviour: Behaviour) -> Behaviour:
-    """Slow and frozen cameras show the healthy street (frozen keeps only its first frame)."""
-    return Behaviour.HEALTHY if behaviour in (Behaviour.SLOW, Behaviour.FROZEN) else behaviour
+    """Slow cameras show the healthy street."""
+    return Behaviour.HEALTHY if behaviour == Behaviour.SLOW else behaviour
 
 
 def render_bank(needs: Iterable[tuple[Behaviour, Resolution]], workers: int = 4) -> FrameBank:

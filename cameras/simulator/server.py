@@ -17,7 +17,6 @@ import asyncio
 import re
 import socket
 import struct
-import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -107,7 +106,7 @@ def _behaviour(text: str) -> Behaviour:
 @dataclass(frozen=True)
 class Timing:
     slow_delay_s: float = 3.0  # how long a ``slow`` camera thinks before answering
-    frame_interval_s: float = 1.0  # how often a camera's picture moves on (snapshot and stream)
+    frame_interval_s: float = 1.0  # how often a stream sends its next picture
 
 
 @dataclass
@@ -115,10 +114,10 @@ class Simulator:
     cameras: dict[str, SimCamera]
     bank: FrameBank
     timing: Timing
-    started: float = field(default_factory=time.monotonic)
+    served: dict[str, int] = field(default_factory=dict)  # camera: pictures sent so far
 
     def frame(self, camera: SimCamera) -> bytes:
-        """The camera's current picture; cameras that share a street share the bytes."""
+        """The camera's next picture; cameras that share a street share the bytes."""
         bank = self.bank
         if camera.behaviour == Behaviour.HUGE:
             return bank.huge
@@ -127,10 +126,10 @@ class Simulator:
         if camera.behaviour == Behaviour.CORRUPT:
             return bank.corrupt[camera.resolution]
         frames = bank.loop(camera.behaviour, camera.resolution, scene_variant(camera.camera_id))
-        if camera.behaviour == Behaviour.FROZEN:
-            return frames[0]
-        tick = int((time.monotonic() - self.started) / self.timing.frame_interval_s)
-        return frames[(tick + frame_offset(camera.camera_id)) % FRAMES_PER_LOOP]
+        # Every answer is the next picture of the loop: a real camera's sensor noise never repeats
+        # from one snapshot to the next, however the polls fall (three alike would read as frozen).
+        count = self.served[camera.camera_id] = self.served.get(camera.camera_id, -1) + 1
+        return frames[(count + frame_offset(camera.camera_id)) % FRAMES_PER_LOOP]
 
 
 SIMULATOR = web.AppKey("simulator", Simulator)

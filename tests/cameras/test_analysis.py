@@ -243,6 +243,18 @@ def test_offline_after_consecutive_failures_and_back(street: np.ndarray) -> None
     assert [poll(health, street, seed, street) for seed in (5, 6, 7)][-1] is Status.ONLINE
 
 
+@pytest.mark.parametrize("resolution", ["640x360", "1920x1080"])
+def test_a_stuck_picture_under_a_ticking_dvr_clock_is_frozen(resolution: str) -> None:
+    size = scenes.Resolution.parse(resolution)
+    stuck = [read_frame(scenes.render_frame(scenes.Behaviour.FROZEN, size, 1, second)) for second in range(4)]
+    assert len({frame.signature for frame in stuck}) > 1  # the clock's digits reach the samples
+    health = CameraHealth()
+    reference = read_frame(scenes.render_reference(size, 1))
+    verdicts = [health.observe(frame, NOON, reference).verdict for frame in stuck]
+    assert verdicts == [Verdict.OK, Verdict.FROZEN, Verdict.FROZEN, Verdict.FROZEN]
+    assert health.status is Status.FROZEN
+
+
 def test_frozen_needs_identical_frames_not_a_static_scene(street: np.ndarray) -> None:
     health = CameraHealth()
     reference = read_frame(frames.jpeg(street))

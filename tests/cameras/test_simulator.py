@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import http.client
+import itertools
 import json
 import os
 import signal
@@ -22,7 +23,7 @@ import numpy as np
 import pytest
 from aiohttp import web
 
-from cameras.simulator.scenes import BOMB_SIDE, HUGE_SIDE, Behaviour, Resolution, jpeg_segments
+from cameras.simulator.scenes import BOMB_SIDE, FRAMES_PER_LOOP, HUGE_SIDE, Behaviour, Resolution, jpeg_segments
 from cameras.simulator.server import HOST, MJPEG_BOUNDARY, CameraPlan, SimCamera, Timing, build_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -145,11 +146,21 @@ def test_reference_is_the_empty_street_of_the_camera(simulator: str) -> None:
     )
 
 
-def test_frozen_camera_sends_identical_bytes(simulator: str) -> None:
+def test_a_frozen_camera_keeps_its_picture_while_its_clock_ticks(simulator: str) -> None:
     first = snapshot(simulator, "frozen")[1]
     time.sleep(FRAME_INTERVAL_S * 1.5)
-    assert snapshot(simulator, "frozen")[1] == first
-    assert decode(first) is not None
+    second = snapshot(simulator, "frozen")[1]
+    assert second != first  # the DVR's clock moved on ...
+    still, later = decode(first), decode(second)
+    assert still is not None and later is not None
+    differs = np.any(still != later, axis=2)
+    rows, cols = np.nonzero(differs)
+    assert rows.max() < still.shape[0] // 10 and cols.max() < still.shape[1] // 2  # ... and only it
+
+
+def test_a_healthy_camera_never_sends_the_same_picture_twice_running(simulator: str) -> None:
+    sent = [snapshot(simulator, "healthy")[1] for _ in range(FRAMES_PER_LOOP + 1)]  # at once, a whole loop
+    assert all(a != b for a, b in itertools.pairwise(sent))
 
 
 def test_lens_faults_change_the_picture(simulator: str) -> None:

@@ -31,7 +31,8 @@ class Command(BaseCommand):
         )
         parser.add_argument("--resolution", default="1920x1080", help="Default WIDTHxHEIGHT")
         parser.add_argument("--slow-delay", type=float, default=3.0, help="Seconds a slow camera waits")
-        parser.add_argument("--frame-interval", type=float, default=1.0, help="Seconds between picture changes")
+        parser.add_argument("--frame-interval", type=float, default=1.0,
+                            help="Seconds between the pictures of an MJPEG stream")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
