@@ -21,10 +21,9 @@ from patrols import queries
 from patrols.actions import checkin, editing, imports, personnel, planning, requirements
 from patrols.api import serializers as s
 from patrols.models import Assignment, Availability, GuardRequirement, NoShow, Personnel, Reinforcement, RosterPlan
-from sites.actions_import import file_error_message
 from sites.api.base import MayEdit, ScopedModelViewSet, acting_user
-from sites.api.imports import MULTIPART_OVERHEAD_BYTES
-from sites.importing import FileTooLarge, ImportFileError, too_large
+from sites.api.imports import MULTIPART_OVERHEAD_BYTES, file_error_response
+from sites.importing import ImportFileError, too_large
 
 
 def _fields(serializer: BaseSerializer[Any]) -> dict[str, Any]:
@@ -265,13 +264,13 @@ class PersonnelImportView(APIView):
     @extend_schema(request={"multipart/form-data": s.PersonnelImportSerializer}, responses={201: dict, 400: dict})
     def post(self, request: Request) -> Response:
         if int(request.META.get("CONTENT_LENGTH") or 0) > settings.SITE_IMPORT_MAX_BYTES + MULTIPART_OVERHEAD_BYTES:
-            return self._file_error(too_large(settings.SITE_IMPORT_MAX_BYTES))
+            return file_error_response(too_large(settings.SITE_IMPORT_MAX_BYTES))
         form = s.PersonnelImportSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         try:
             rows = imports.read_personnel_upload(form.validated_data["file"])
         except ImportFileError as exc:
-            return self._file_error(exc)
+            return file_error_response(exc)
         user = acting_user(request)
         try:
             if form.validated_data["dry_run"]:
@@ -286,8 +285,3 @@ class PersonnelImportView(APIView):
             )
         return Response({"dry_run": False, "checked": result.created + result.updated, "created": result.created,
                          "updated": result.updated}, status=status.HTTP_201_CREATED)
-
-    def _file_error(self, exc: ImportFileError) -> Response:
-        oversized = isinstance(exc, FileTooLarge)
-        code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE if oversized else status.HTTP_400_BAD_REQUEST
-        return Response({"detail": file_error_message(exc), "errors": []}, status=code)

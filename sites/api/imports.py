@@ -45,6 +45,13 @@ _RESULT_SERIALIZER = inline_serializer(
 )
 
 
+def file_error_response(exc: ImportFileError) -> Response:
+    """A list file that cannot be read at all (every list import's API): 413 if too large, else 400."""
+    oversized = isinstance(exc, FileTooLarge)
+    return Response({"detail": file_error_message(exc), "errors": []},
+                    status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE if oversized else status.HTTP_400_BAD_REQUEST)
+
+
 class SiteImportView(APIView):
     permission_classes = [permissions.IsAuthenticated, MayEdit]
     parser_classes = [MultiPartParser, FormParser]
@@ -78,13 +85,13 @@ class SiteImportView(APIView):
     def post(self, request: Request) -> Response:
         # Refuse an oversized body before it is read and spooled to disk.
         if int(request.META.get("CONTENT_LENGTH") or 0) > settings.SITE_IMPORT_MAX_BYTES + MULTIPART_OVERHEAD_BYTES:
-            return self._file_error(too_large(settings.SITE_IMPORT_MAX_BYTES))
+            return file_error_response(too_large(settings.SITE_IMPORT_MAX_BYTES))
         form = SiteImportSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         try:
             rows = read_site_upload(form.validated_data["file"])
         except ImportFileError as exc:
-            return self._file_error(exc)
+            return file_error_response(exc)
         try:
             if form.validated_data["dry_run"]:
                 planned = check_site_import(request.user, rows)  # type: ignore[arg-type]
@@ -102,8 +109,4 @@ class SiteImportView(APIView):
             status=status.HTTP_201_CREATED,
         )
 
-    def _file_error(self, exc: ImportFileError) -> Response:
-        oversized = isinstance(exc, FileTooLarge)
-        return Response({"detail": file_error_message(exc), "errors": []},
-                        status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE if oversized else status.HTTP_400_BAD_REQUEST)
 

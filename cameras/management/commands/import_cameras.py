@@ -3,21 +3,12 @@
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cameras import importing
-from cameras.actions.imports import (
-    MAX_BYTES,
-    CameraImportError,
-    check_camera_import,
-    do_import_cameras,
-    read_camera_file,
-)
-from sites.actions_import import file_error_message
+from cameras.actions.imports import MAX_BYTES, check_camera_import, do_import_cameras, read_camera_file
+from sites.management.lists import read_list, run_import, user_named
 from sites.models import Unit
 
 
@@ -35,34 +26,15 @@ class Command(BaseCommand):
         target = Unit.objects.filter(pk=unit).first()
         if target is None:
             raise CommandError(_("No unit with id %(id)s.") % {"id": unit})
-        actor = None
-        if user:
-            actor = get_user_model().objects.filter(username=user).first()
-            if actor is None:
-                raise CommandError(_("No user named “%(user)s”.") % {"user": user})
-        try:
-            if file.stat().st_size > MAX_BYTES:
-                raise importing.too_large(MAX_BYTES)
-            rows = read_camera_file(file.read_bytes(), file.name)
-        except OSError as exc:
-            raise CommandError(_("Cannot read %(file)s: %(reason)s") % {"file": file, "reason": exc.strerror}) from exc
-        except importing.ImportFileError as exc:
-            raise CommandError(file_error_message(exc)) from exc
-        try:
-            if dry_run:
-                count = len(check_camera_import(actor, target, rows))
-                self.stdout.write(ngettext(
-                    "%(count)d camera would be registered; nothing was stored (dry run).",
-                    "%(count)d cameras would be registered; nothing was stored (dry run).", count) % {"count": count})
-                return
-            result = do_import_cameras(actor, target, rows)
-        except PermissionDenied as exc:
-            raise CommandError(str(exc)) from exc
-        except CameraImportError as exc:
-            for error in exc.row_errors:
-                self.stderr.write(_("line %(line)s, %(field)s: %(message)s")
-                                  % {"line": error.line, "field": error.field, "message": error.message})
-            raise CommandError(exc.summary) from exc
+        actor = user_named(user) if user else None
+        rows = read_list(file, MAX_BYTES, read_camera_file)
+        if dry_run:
+            count = len(run_import(self, lambda: check_camera_import(actor, target, rows)))
+            self.stdout.write(ngettext(
+                "%(count)d camera would be registered; nothing was stored (dry run).",
+                "%(count)d cameras would be registered; nothing was stored (dry run).", count) % {"count": count})
+            return
+        result = run_import(self, lambda: do_import_cameras(actor, target, rows))
         self.stdout.write(self.style.SUCCESS(ngettext(
             "%(count)d camera registered.", "%(count)d cameras registered.", result.created)
             % {"count": result.created}))
