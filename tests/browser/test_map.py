@@ -1,5 +1,5 @@
 """The commander map in a real browser: the demo sites drawn, changes pushed live to the right screens
-only, and a page that works on a 360-pixel phone."""
+only, caught up after a dropped socket, and a page that works on a 360-pixel phone."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth import get_user_model
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, WebSocketRoute, expect
 
 from opsroom.live import publish
 from sites import actions
@@ -142,6 +142,50 @@ def test_a_push_the_channel_layer_dropped_is_caught_up_from_the_database(
     # and fetches it from the catch-up endpoint.
     expect(page.locator(listed(page, office))).to_have_attribute("data-lat", "-8.0977", timeout=WAIT_MS)
     expect(page.locator(listed(page, warehouse))).to_have_attribute("data-lat", "-8.0822", timeout=WAIT_MS)
+
+
+def test_after_the_socket_drops_the_map_reconnects_and_catches_up_on_what_it_missed(
+    demo: Demo, browser: Browser, asgi_server: LiveServer
+) -> None:
+    page = new_page(browser)
+    connected: list[WebSocketRoute] = []
+    refusing = [False]
+
+    def through_the_test(socket: WebSocketRoute) -> None:
+        # Every socket the page opens passes here, to the real server unless the test refuses it.
+        if refusing[0]:
+            socket.close(code=1013)  # try again later
+            return
+        socket.connect_to_server()
+        connected.append(socket)
+
+    page.route_web_socket("**/ws/live/", through_the_test)
+    log_in(page, asgi_server, "ops.blitar", DEMO_PASSWORD)
+    open_map(page, asgi_server)
+    assert len(connected) == 1
+    assert page.evaluate("typeof window.OpsroomLive.connect") == "function"  # the shared client
+    page.evaluate("window.stillTheSamePage = true")
+    warehouse = demo.site_ids["Gudang Logistik KPU Kota Blitar"]
+
+    refusing[0] = True
+    connected[0].close(code=1012)  # the server restarts
+    status = page.locator("#live-status")
+    expect(status).to_have_attribute("data-state", "reconnecting", timeout=WAIT_MS)
+    # Changed while no socket listens: no push can reach the page.
+    off_loop(lambda: actions.do_update_site(None, ProtectedSite.objects.get(pk=warehouse), latitude=-8.0833))
+    expect(status).to_have_attribute("data-state", "reconnecting")
+    expect(page.locator(listed(page, warehouse))).not_to_have_attribute("data-lat", "-8.0833")
+
+    refusing[0] = False
+    expect(status).to_have_attribute("data-state", "live", timeout=WAIT_MS)
+    expect(page.locator(listed(page, warehouse))).to_have_attribute("data-lat", "-8.0833", timeout=WAIT_MS)
+    assert len(connected) == 2
+    assert page.evaluate("window.stillTheSamePage") is True  # caught up without a reload
+
+    # The new socket carries pushes again.
+    office = demo.site_ids["Kantor KPU Kota Blitar"]
+    off_loop(lambda: actions.do_update_site(None, ProtectedSite.objects.get(pk=office), latitude=-8.0988))
+    expect(page.locator(listed(page, office))).to_have_attribute("data-lat", "-8.0988", timeout=WAIT_MS)
 
 
 def test_the_map_is_usable_on_a_360_pixel_phone(demo: Demo, browser: Browser, asgi_server: LiveServer) -> None:

@@ -1,6 +1,7 @@
 /* A camera's page: show the live frame (fetched through the logged, grant-checked endpoint) and drop it
    the moment access ends: when the owning agency revokes the grant (a "grant.changed" event on the live
-   socket), when the grant's window closes (a timer), or when the server refuses the next frame. */
+   socket, through the shared client opsroom/live.js), when the grant's window closes (a timer), or when
+   the server refuses the next frame. */
 (function () {
   "use strict";
 
@@ -10,15 +11,13 @@
   const refreshButton = document.getElementById("frame-refresh");
   const autoBox = document.getElementById("frame-auto");
   const AUTO_MS = 10000;
-  const RETRY_FIRST_MS = 1000;
-  const RETRY_MAX_MS = 30000;
   const MAX_TIMER_MS = 2147483647;
-  const CLOSE_UNAUTHENTICATED = 4401;
 
   let ended = false;
   let objectUrl = null;
   let autoTimer = null;
-  let retryMs = RETRY_FIRST_MS;
+  let live = null;
+  let away = false; // the socket dropped: events may have been missed
 
   function say(text, isEnd) {
     message.textContent = text;
@@ -37,6 +36,9 @@
     }
     if (autoTimer) {
       clearInterval(autoTimer);
+    }
+    if (live) {
+      live.close();
     }
     document.querySelectorAll("[data-needs-access]").forEach(function (element) { element.remove(); });
     say(text, true);
@@ -91,14 +93,26 @@
     setTimeout(watchExpiry, Math.min(left, MAX_TIMER_MS));
   }
 
-  function onEvent(event) {
-    if (event.kind === "live.ready") {
-      // Listening now: anything decided before this moment is in the next frame's answer.
-      document.body.dataset.live = "ready";
-      return;
+  function onState(name) {
+    if (name === "reconnecting" || name === "signed-out" || name === "no-scope") {
+      document.body.dataset.live = "closed";
+      away = true;
     }
-    if (event.kind === "live.resync") {
+  }
+
+  function onReady() {
+    // Listening now: anything decided before this moment is in the next frame's answer.
+    document.body.dataset.live = "ready";
+    if (away) {
+      // Events may have been missed while away: ask the server again.
+      away = false;
       refresh();
+    }
+  }
+
+  function onEvent(event) {
+    if (event.kind === "camera.deleted" && event.payload && event.payload.id === config.cameraId) {
+      endAccess(gettext("This camera was removed from the registry."));
       return;
     }
     if (event.kind !== "grant.changed" || !event.payload) {
@@ -110,35 +124,11 @@
     }
     if (event.payload.status === "revoked") {
       endAccess(gettext("The owning agency revoked access to this camera."));
-    } else if (event.payload.status !== "approved") {
-      // Another grant may still cover this camera: the next frame tells.
+    } else {
+      // Another grant may still cover this camera, or the owner marked it as looking into a
+      // private area (its approved grants are announced again): the next frame tells.
       refresh();
     }
-  }
-
-  function connect() {
-    const scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    const socket = new WebSocket(scheme + window.location.host + config.socketPath);
-    socket.addEventListener("open", function () { retryMs = RETRY_FIRST_MS; });
-    socket.addEventListener("message", function (message) {
-      try {
-        onEvent(JSON.parse(message.data));
-      } catch (error) {
-        /* a malformed message changes nothing */
-      }
-    });
-    socket.addEventListener("close", function (event) {
-      document.body.dataset.live = "closed";
-      if (ended || event.code === CLOSE_UNAUTHENTICATED) {
-        return;
-      }
-      setTimeout(function () {
-        // Events may have been missed while away: ask the server again.
-        refresh();
-        connect();
-      }, retryMs);
-      retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
-    });
   }
 
   refreshButton.addEventListener("click", refresh);
@@ -153,6 +143,8 @@
   });
   document.body.dataset.cameraAccess = "open";
   refresh();
+  live = OpsroomLive.connect({
+    path: config.socketPath, onState: onState, onReady: onReady, onEvent: onEvent, onResync: refresh,
+  });
   watchExpiry();
-  connect();
 })();

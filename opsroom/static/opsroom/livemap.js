@@ -1,7 +1,6 @@
 /* The commander map: draw the sites the user may see once, then apply the changes the live socket
-   pushes. The socket only notifies: each message names the previous one sent to this user's stream
-   ("prev"), and when one is missing, or after a reconnect, the map asks the catch-up endpoint for
-   everything since its cursor. The database stays the truth. */
+   pushes (through the shared client, opsroom/live.js). When a message is missing, or after a
+   reconnect, the map asks the catch-up endpoint for everything since the client's cursor. */
 (function () {
   "use strict";
 
@@ -13,22 +12,17 @@
   const emptyEl = document.getElementById("site-list-empty");
   const narrowScreen = window.matchMedia("(max-width: 899px)");
 
-  const RETRY_FIRST_MS = 1000;
-  const RETRY_MAX_MS = 30000;
-  const CLOSE_UNAUTHENTICATED = 4401;
-  const CLOSE_NOTHING_TO_SEE = 4403;
+  const CATCH_UP_RETRY_MS = 5000;
   const PRIORITY_CLASSES = ["p1", "p2", "p3", "p4"];
 
   const state = {
     map: null,
-    // Every event up to the cursor that this user may see has been applied.
-    cursor: config.cursor,
+    // The live client; its cursor: every event up to it that this user may see has been applied.
+    live: null,
     // The sites as loaded reflect every event up to this sequence number.
     snapshotSeq: config.cursor,
     sites: new Map(), // site id -> {site, marker, item}
     applied: new Map(), // site id -> seq of the last event applied to it (deletions too)
-    socket: null,
-    retryMs: RETRY_FIRST_MS,
     catchingUp: false,
     catchUpAgain: false,
     fitted: false,
@@ -36,18 +30,6 @@
 
   function kindLabel(site) {
     return config.kindLabels[site.kind] || site.kind;
-  }
-
-  function setStatus(name) {
-    const labels = {
-      connecting: gettext("Connecting…"),
-      live: gettext("Live"),
-      reconnecting: gettext("Reconnecting…"),
-      "signed-out": gettext("Signed out: reload the page"),
-      "no-scope": gettext("Your account has no unit or agency"),
-    };
-    statusEl.dataset.state = name;
-    statusEl.textContent = labels[name];
   }
 
   async function getJSON(url) {
@@ -211,7 +193,6 @@
     state.sites.clear();
     state.applied.clear();
     state.snapshotSeq = seq;
-    state.cursor = seq;
     for (const feature of collection.features) {
       upsertSite(feature.properties, null);
     }
@@ -246,27 +227,28 @@
       let more = true;
       while (more || state.catchUpAgain) {
         state.catchUpAgain = false;
-        const page = await getJSON(config.eventsUrl + "?since=" + state.cursor);
+        const page = await getJSON(config.eventsUrl + "?since=" + state.live.cursor);
         if (page.reset) {
           // What was missed has been pruned: start again from a fresh picture.
           await loadSites(page.cursor);
+          state.live.advance(page.cursor);
           more = true;
           continue;
         }
         page.events.forEach(applyEvent);
-        state.cursor = Math.max(state.cursor, page.cursor);
+        state.live.advance(page.cursor);
         more = page.more;
       }
-      if (state.socket && state.socket.readyState === WebSocket.OPEN) {
-        setStatus("live");
+      if (state.live.state === "live") {
+        OpsroomLive.showState(statusEl, "live");
       }
     } catch (error) {
       console.warn("Catching up failed; trying again", error);
       window.setTimeout(function () {
-        if (state.socket && state.socket.readyState === WebSocket.OPEN) {
+        if (state.live.state === "live") {
           catchUp();
         }
-      }, RETRY_FIRST_MS * 5);
+      }, CATCH_UP_RETRY_MS);
     } finally {
       state.catchingUp = false;
     }
@@ -278,64 +260,11 @@
     catchUp();
   }
 
-  function onMessage(message) {
-    const event = JSON.parse(message.data);
-    if (event.kind === "live.ready") {
-      // Listening now: whatever happened since the cursor is either in the database or on its way.
-      // The status turns live once the catch-up is done.
-      state.retryMs = RETRY_FIRST_MS;
-      catchUp();
-      return;
+  function showStatus(name) {
+    // Live only once caught up: catchUp says so.
+    if (name !== "live") {
+      OpsroomLive.showState(statusEl, name);
     }
-    if (event.kind === "live.resync") {
-      resync(event.seq);
-      return;
-    }
-    applyEvent(event);
-    if (event.prev === state.cursor) {
-      state.cursor = event.seq;
-    } else if (event.seq > state.cursor) {
-      catchUp();
-    }
-  }
-
-  // Socket --------------------------------------------------------------------------------------
-
-  function connect() {
-    const scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    const socket = new WebSocket(scheme + window.location.host + config.socketPath);
-    state.socket = socket;
-    socket.addEventListener("message", onMessage);
-    socket.addEventListener("close", function (event) {
-      state.socket = null;
-      if (event.code === CLOSE_UNAUTHENTICATED) {
-        setStatus("signed-out");
-        return;
-      }
-      if (event.code === CLOSE_NOTHING_TO_SEE) {
-        setStatus("no-scope");
-        return;
-      }
-      setStatus("reconnecting");
-      // Exponential back-off with jitter, so a restarted server is not hit by every screen at once.
-      const delay = state.retryMs * (0.8 + Math.random() * 0.4);
-      state.retryMs = Math.min(state.retryMs * 2, RETRY_MAX_MS);
-      window.setTimeout(connect, delay);
-    });
-  }
-
-  async function start() {
-    try {
-      await loadSites(state.cursor);
-    } catch (error) {
-      console.warn("Loading the sites failed; trying again", error);
-      setStatus("reconnecting");
-      window.setTimeout(start, state.retryMs);
-      state.retryMs = Math.min(state.retryMs * 2, RETRY_MAX_MS);
-      return;
-    }
-    state.retryMs = RETRY_FIRST_MS;
-    connect();
   }
 
   window.opsroomLiveMap = function (map) {
@@ -347,6 +276,16 @@
     panelEl.addEventListener("toggle", function () {
       map.invalidateSize();
     });
-    start();
+    state.live = OpsroomLive.connect({
+      path: config.socketPath,
+      cursor: config.cursor,
+      load: function () { return loadSites(config.cursor); },
+      onState: showStatus,
+      // Listening now: whatever happened since the cursor is either in the database or on its way.
+      onReady: catchUp,
+      onEvent: applyEvent,
+      onGap: catchUp,
+      onResync: resync,
+    });
   };
 })();

@@ -1,6 +1,7 @@
 /* The plan page while a roster is being solved: progress arrives as "roster.progress" events on the
-   live socket; a poll of the plan's progress covers a socket that is down or a message that was
-   dropped. When the solve ends the page reloads to show the coverage. */
+   live socket (through the shared client, opsroom/live.js); a poll of the plan's progress covers a
+   socket that is down or a message that was dropped. When the solve ends the page reloads to show the
+   coverage. */
 (function () {
   "use strict";
 
@@ -12,12 +13,10 @@
   const cancelForm = document.getElementById("cancel-form");
 
   const POLL_MS = 3000;
-  const RETRY_MAX_MS = 30000;
   const PLAN_EVENTS = ["roster.progress", "roster.finished"];
 
   let finished = !config.progress.active;
-  let socket = null;
-  let retryMs = 1000;
+  let live = null;
   let shown = -1;
 
   function show(progress) {
@@ -42,8 +41,8 @@
     const active = progress.status === "queued" || progress.status === "running";
     if (!active && !finished) {
       finished = true;
-      if (socket) {
-        socket.close();
+      if (live) {
+        live.close();
       }
       // The coverage, the gaps and the schedules are drawn by the server: show them.
       window.location.reload();
@@ -67,33 +66,14 @@
     }
   }
 
-  function connect() {
-    if (finished) {
-      return;
+  function onEvent(event) {
+    if (PLAN_EVENTS.includes(event.kind) && event.payload) {
+      const payload = event.payload;
+      show({
+        id: payload.id, status: payload.status, progress: payload.progress, message: payload.message,
+        active: payload.status === "queued" || payload.status === "running",
+      });
     }
-    const scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    socket = new WebSocket(scheme + window.location.host + config.socketPath);
-    socket.addEventListener("message", function (raw) {
-      const event = JSON.parse(raw.data);
-      if (PLAN_EVENTS.includes(event.kind) && event.payload) {
-        const payload = event.payload;
-        show({
-          id: payload.id, status: payload.status, progress: payload.progress, message: payload.message,
-          active: payload.status === "queued" || payload.status === "running",
-        });
-      }
-    });
-    socket.addEventListener("open", function () {
-      retryMs = 1000;
-    });
-    socket.addEventListener("close", function (event) {
-      socket = null;
-      if (finished || event.code === 4401 || event.code === 4403) {
-        return;
-      }
-      window.setTimeout(connect, retryMs * (0.8 + Math.random() * 0.4));
-      retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
-    });
   }
 
   if (cancelForm) {
@@ -103,8 +83,8 @@
   }
 
   if (!finished) {
+    live = OpsroomLive.connect({ path: config.socketPath, onEvent: onEvent });
     show(config.progress);
-    connect();
     window.setTimeout(poll, POLL_MS);
   }
 })();
