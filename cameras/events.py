@@ -12,6 +12,8 @@ from sites.events import DomainEvent, announce
 
 CAMERA_STATUS = "camera.status"  # a camera's status changed (after hysteresis)
 CAMERA_CHANGED = "camera.changed"  # registered or edited
+CAMERAS_IMPORTED = "cameras.imported"  # a list of cameras registered at once (one event, not one per camera)
+CAMERA_DELETED = "camera.deleted"
 GRANT_CHANGED = "grant.changed"  # requested, approved, rejected, revoked, withdrawn, expired
 
 
@@ -35,6 +37,21 @@ def camera_status_changed(camera: Any, previous: str, unit_path: str) -> None:
 
 def camera_changed(camera: Any) -> None:
     announce(DomainEvent(CAMERA_CHANGED, camera.unit.path, camera.agency_id, camera_payload(camera)))
+
+
+def cameras_imported(unit: Any, cameras: list[Any]) -> None:
+    """One announcement per owning agency: a city's 300 cameras reach an open wall as one reload."""
+    by_agency: dict[int | None, list[int]] = {}
+    for camera in cameras:
+        by_agency.setdefault(camera.agency_id, []).append(camera.pk)
+    for agency_id, ids in by_agency.items():
+        payload = {"unit_id": unit.pk, "agency_id": agency_id, "camera_ids": ids}
+        announce(DomainEvent(CAMERAS_IMPORTED, unit.path, agency_id, payload))
+
+
+def camera_deleted(payload: dict[str, Any], unit_path: str, agency_id: int | None) -> None:
+    """``payload`` is camera_payload(), taken before the row went."""
+    announce(DomainEvent(CAMERA_DELETED, unit_path, agency_id, payload))
 
 
 def grant_changed(grant: Any, camera_ids: list[int]) -> None:

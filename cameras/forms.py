@@ -44,6 +44,9 @@ class CameraForm(forms.Form):
     password = forms.CharField(label=_("Password"), required=False, max_length=200, strip=False,
                                widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}))
     clear_credentials = forms.BooleanField(label=_("Remove the stored credentials"), required=False)
+    poll_queue = model_field(Camera, "poll_queue",
+                             widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off",
+                                                           "class": "mono"}))
     poll_interval_s = model_field(Camera, "poll_interval_s")
     covers = model_field(Camera, "covers")
     private_area = model_field(Camera, "private_area")
@@ -52,6 +55,8 @@ class CameraForm(forms.Form):
     longitude = forms.DecimalField(label=_("Longitude"), required=False, widget=CoordinateInput())
 
     CREDENTIAL_FIELDS = ("username", "password", "clear_credentials")
+    # How the camera is reached: its address, its credentials and the network it is polled from.
+    SOURCE_FIELDS = ("source_kind", "url", *CREDENTIAL_FIELDS, "poll_queue")
     LOCATION_FIELDS = ("latitude", "longitude")
 
     def __init__(self, data: Any = None, *, user: Any, camera: Camera | None = None, **kwargs: Any):
@@ -70,11 +75,11 @@ class CameraForm(forms.Form):
             self.fields["password"].help_text = _("Credentials are stored. Leave both fields empty to keep them.")
 
     def description_fields(self) -> list[forms.BoundField]:
-        hidden = {*self.CREDENTIAL_FIELDS, *self.LOCATION_FIELDS, "source_kind", "url"}
+        hidden = {*self.SOURCE_FIELDS, *self.LOCATION_FIELDS}
         return [self[name] for name in self.fields if name not in hidden]
 
     def source_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in ("source_kind", "url", *self.CREDENTIAL_FIELDS) if name in self.fields]
+        return [self[name] for name in self.SOURCE_FIELDS if name in self.fields]
 
     def location_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.LOCATION_FIELDS]

@@ -22,6 +22,7 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "username": ("username", "user", "pengguna", "nama_pengguna"),
     "password": ("password", "pass", "kata_sandi", "sandi"),
     "poll_interval_s": ("poll_interval_s", "poll_interval", "interval", "interval_detik", "interval_s"),
+    "poll_queue": ("poll_queue", "polling_network", "network", "queue", "jaringan", "jaringan_polling"),
     "covers": ("covers", "coverage", "cakupan", "area", "keterangan"),
     "private_area": ("private_area", "private", "area_privat", "area_pribadi", "ruang_privat"),
     "latitude": ("latitude", "lat", "lintang"),

@@ -1,5 +1,5 @@
-"""Celery tasks of the cameras app (routed to the ``cameras`` queue): thin, they take ids and call
-the polling and evidence code."""
+"""Celery tasks of the cameras app (routed to the ``cameras`` queue, a polling network's batches to
+its own queue): thin, they take ids and call the polling and evidence code."""
 
 from __future__ import annotations
 
@@ -16,18 +16,28 @@ from cameras.polling import cycle
 from cameras.polling.batch import poll_leased
 from cameras.polling.fetch import FetchError, fetch_frame_now
 
-# Beat runs enqueue_due every few seconds; this many batches at most per run keeps one run short
-# and leaves the rest for the next run, so the queue never holds more than the workers can take.
+# Beat runs enqueue_due every few seconds; this many batches at most per run (across all polling
+# networks) keeps one run short and leaves the rest for the next run, so the queues never hold more
+# than the workers can take.
 MAX_BATCHES_PER_RUN = 200
+# Cameras with no polling network; settings.CELERY_TASK_ROUTES sends the other cameras.* tasks here too.
+DEFAULT_QUEUE = "cameras"
+
+
+def queue_for(poll_queue: str) -> str:
+    """The Celery queue of a polling network: a worker inside that network consumes it."""
+    return f"{DEFAULT_QUEUE}.{poll_queue}" if poll_queue else DEFAULT_QUEUE
 
 
 @shared_task(name="cameras.enqueue_due", ignore_result=True)
 def enqueue_due() -> int:
-    """Lease the due cameras in batches and hand each batch to a worker; returns how many cameras."""
-    batches = cycle.claim_batches(settings.CAMERA_POLL_BATCH_SIZE, settings.CAMERA_POLL_LEASE_S, MAX_BATCHES_PER_RUN)
-    for token, ids in batches:
-        poll_batch.apply_async(args=(token, ids), expires=settings.CAMERA_POLL_LEASE_S)
-    return sum(len(ids) for _, ids in batches)
+    """Lease the due cameras in batches, per polling network, and hand each batch to a worker of that
+    network; returns how many cameras."""
+    batches = cycle.claim_across_queues(settings.CAMERA_POLL_BATCH_SIZE, settings.CAMERA_POLL_LEASE_S,
+                                        MAX_BATCHES_PER_RUN)
+    for poll_queue, token, ids in batches:
+        poll_batch.apply_async(args=(token, ids), queue=queue_for(poll_queue), expires=settings.CAMERA_POLL_LEASE_S)
+    return sum(len(ids) for _, _, ids in batches)
 
 
 @shared_task(name="cameras.poll_batch")

@@ -181,8 +181,19 @@ def do_revoke_grant(actor: Any, grant: AccessGrant, *, reason: str) -> AccessGra
     grant.revoked_at = timezone.now()
     grant.revoke_reason = reason.strip()
     grant.save(update_fields=["status", "revoked_by", "revoked_at", "revoke_reason"])
-    events.grant_changed(grant, sorted(grant.cameras.values_list("pk", flat=True)))
+    announce_granted_cameras(grant)
     return grant
+
+
+def announce_granted_cameras(grant: AccessGrant) -> None:
+    """``grant.changed`` naming the cameras the grant covers: the grantee's open pages drop (or add) them at once."""
+    events.grant_changed(grant, sorted(grant.cameras.values_list("pk", flat=True)))
+
+
+def announce_grants_covering(camera: Camera) -> None:
+    """The camera was marked private (or no longer is): announce again each active grant that includes it."""
+    for grant in AccessGrant.objects.active().filter(cameras=camera).select_related("unit"):
+        announce_granted_cameras(grant)
 
 
 @transaction.atomic

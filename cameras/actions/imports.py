@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from cameras import importing, secrets
+from cameras import events, importing, secrets
 from cameras.actions.registry import clean_camera_fields
 from cameras.models import Camera
 from cameras.models.registry import MAX_POLL_INTERVAL_S, MIN_POLL_INTERVAL_S
@@ -103,6 +103,7 @@ def do_import_cameras(actor: User | None, unit: Unit, rows: list[Row]) -> Import
     except IntegrityError as exc:
         raise CameraImportError([RowError(0, "name", _("A camera of this list was stored meanwhile; "
                                                        "upload the list again."))]) from exc
+    events.cameras_imported(unit, created)
     return ImportResult(created)
 
 
@@ -132,7 +133,8 @@ def _check_row(row: Row, unit: Unit, agencies: dict[str, Agency],
             "value": values["private_area"]}
     fields: dict[str, Any] = {
         "name": values["name"], "unit": unit, "site": site, "agency": agency, "source_kind": kind or "",
-        "url": values["url"], "poll_interval_s": interval, "covers": values["covers"],
+        "url": values["url"], "poll_interval_s": interval, "poll_queue": values["poll_queue"],
+        "covers": values["covers"],
         "private_area": bool(private), "enabled": True,
         "latitude": importing.normalise_decimal(values["latitude"]),
         "longitude": importing.normalise_decimal(values["longitude"]),

@@ -7,18 +7,22 @@ never come back out of here.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from cameras import events, secrets
+from cameras.actions.grants import announce_grants_covering
 from cameras.choices import SourceKind
 from cameras.masks import MaskError, validate_masks
 from cameras.models import Camera
+from cameras.models.registry import validate_poll_queue
 from cameras.polling.fetch import validate_source_url
 from sites.actions import check_editor
 from sites.choices import Role
@@ -30,8 +34,11 @@ if TYPE_CHECKING:
     # A request's user, or None for the system (demo data, an import run by an operator).
     Actor = User | AnonymousUser | None
 
+# Long enough for a sentence or two; the audit record is read in a list.
+MAX_PRIVATE_AREA_REASON = 500
+
 CAMERA_FIELDS = {"name", "unit", "site", "agency", "source_kind", "url", "poll_interval_s", "covers",
-                 "private_area", "enabled", "latitude", "longitude"}
+                 "private_area", "enabled", "latitude", "longitude", "poll_queue"}
 
 
 # Who may change what ------------------------------------------------------------------------------
@@ -75,7 +82,8 @@ def clean_camera_fields(fields: dict[str, Any]) -> dict[str, Any]:
     """Normalise and check camera fields; raise ValidationError naming every bad field.
 
     Checks what the model cannot: the URL for its source kind (no credentials in it, allowed
-    schemes only), and that the site lies in the camera's unit or a unit below it.
+    schemes only), and that the site lies in the camera's unit or a unit below it. The polling
+    network's name (it becomes a queue name) is checked here too, so an import row names it.
     """
     errors: dict[str, str] = {}
     cleaned = dict(fields)
@@ -101,6 +109,15 @@ def clean_camera_fields(fields: dict[str, Any]) -> dict[str, Any]:
             "latitude", "longitude"}:
         errors["longitude" if cleaned.get("longitude") is None else "latitude"] = _(
             "Give both latitude and longitude, or neither.")
+    if "poll_queue" in cleaned:
+        cleaned["poll_queue"] = str(cleaned["poll_queue"] or "").strip()
+        if cleaned["poll_queue"]:
+            try:
+                validate_poll_queue(cleaned["poll_queue"])
+            except ValidationError:
+                errors["poll_queue"] = _("“%(value)s” cannot name a polling network: use 1 to 40 lowercase "
+                                         "letters, digits and hyphens, e.g. blitar-lan.") % {
+                    "value": cleaned["poll_queue"]}
     unit, site = cleaned.get("unit"), cleaned.get("site")
     if isinstance(unit, Unit) and isinstance(site, ProtectedSite) and not site.unit.path.startswith(unit.path):
         errors["site"] = _("“%(site)s” belongs to %(other)s, not to %(unit)s or a unit below it.") % {
@@ -173,6 +190,7 @@ def do_update_camera(actor: Actor, camera: Camera, *, credentials: secrets.Crede
         if changes.get("site") is not None:
             check_editor(actor, changes["site"].unit)
     merged = {name: getattr(camera, name) for name in CAMERA_FIELDS}
+    was_private = camera.private_area
     merged.update(changes)
     for name, value in clean_camera_fields(merged).items():
         setattr(camera, name, value)
@@ -187,6 +205,8 @@ def do_update_camera(actor: Actor, camera: Camera, *, credentials: secrets.Crede
     except IntegrityError as exc:
         raise ValidationError({"name": _("A camera with this name was stored meanwhile.")}) from exc
     events.camera_changed(camera)
+    if camera.private_area != was_private:
+        announce_grants_covering(camera)  # as do_set_private_area: the grantees' open pages follow at once
     return camera
 
 
@@ -216,6 +236,38 @@ def _translate_mask_error(exc: MaskError) -> str:
 
 
 @transaction.atomic
+def do_set_private_area(actor: Actor, camera: Camera, private: bool, reason: str = "") -> Camera:
+    """Declare whether the camera looks into a private area: the unit's editors, and the owning agency's liaison.
+
+    A private camera is refused by the viewing gate and left out of every grantee's listing. The grants
+    that include it keep it in their record of what was approved; their units hear ``grant.changed``
+    so open pages drop it (or, when cleared, show it again) at once. Who changed it, when and why is
+    written to the admin's change log, next to the camera's other edits.
+    """
+    if not isinstance(private, bool):
+        raise ValidationError({"private_area": _("Give true or false.")})
+    reason = reason.strip()
+    if len(reason) > MAX_PRIVATE_AREA_REASON:
+        raise ValidationError({"reason": _("Keep the reason to %(count)d characters or fewer.")
+                               % {"count": MAX_PRIVATE_AREA_REASON}})
+    camera = _locked(camera)
+    if actor is not None:
+        check_privacy_editor(actor, camera)
+    if camera.private_area == private:
+        return camera
+    camera.private_area = private
+    camera.save(update_fields=["private_area", "updated_at"])
+    if actor is not None and actor.is_authenticated:
+        # Stored in English, like the rest of the audit data; the admin shows it on the camera's history.
+        change = "Marked as looking into a private area." if private else "Marked as not looking into a private area."
+        LogEntry.objects.log_actions(actor.pk, [camera], CHANGE, f"{change} Reason: {reason}" if reason else change,
+                                     single_object=True)
+    events.camera_changed(camera)
+    announce_grants_covering(camera)
+    return camera
+
+
+@transaction.atomic
 def do_set_enabled(actor: Actor, camera: Camera, enabled: bool) -> Camera:
     """Stop (or resume) polling a camera; it stays in the registry with its history and snapshots."""
     camera = _locked(camera)
@@ -233,6 +285,7 @@ def do_delete_camera(actor: Actor, camera: Camera) -> None:
     camera = _locked(camera)
     if actor is not None:
         check_camera_editor(actor, camera)
+    payload = events.camera_payload(camera)
     try:
         with transaction.atomic():
             camera.delete()
@@ -241,3 +294,32 @@ def do_delete_camera(actor: Actor, camera: Camera) -> None:
             _("“%(name)s” has stored snapshots, which are kept as evidence; disable the camera instead.")
             % {"name": camera.name}
         ) from exc
+    events.camera_deleted(payload, camera.unit.path, camera.agency_id)
+
+
+@dataclass(frozen=True)
+class ResealReport:
+    resealed: int
+    current: int  # already sealed with the newest key
+    unreadable: list[int]  # camera ids whose credentials no configured key opens
+
+
+def do_reseal_credentials(*, dry_run: bool = False) -> ResealReport:
+    """Seal every stored credential again with the newest key (after a key rotation), so that the
+    old keys can then be dropped. Each row is written only if it still holds the token read: a
+    credential entered again meanwhile is already sealed with the newest key."""
+    resealed, current, unreadable = 0, 0, []
+    rows = Camera.objects.exclude(credentials="").order_by("pk").values_list("pk", "credentials")
+    for pk, token in rows.iterator(chunk_size=500):
+        try:
+            fresh = secrets.reseal(token)
+        except secrets.CredentialsUnreadable:
+            unreadable.append(pk)
+            continue
+        if fresh is None:
+            current += 1
+        elif dry_run or Camera.objects.filter(pk=pk, credentials=token).update(credentials=fresh):
+            resealed += 1
+        else:
+            current += 1
+    return ResealReport(resealed, current, unreadable)

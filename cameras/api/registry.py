@@ -1,4 +1,5 @@
-"""REST endpoints of the camera registry: cameras, their privacy masks, and the CSV/XLSX import.
+"""REST endpoints of the camera registry: cameras, their privacy masks and private-area flag, and the CSV/XLSX
+import.
 
 Listing uses ``Camera.objects.listed_for(user)``: a row outside it is a 404 like a missing one.
 Credentials go in write-only and never come back.
@@ -14,7 +15,7 @@ from django.urls import path
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
@@ -29,15 +30,17 @@ from cameras.actions.imports import (
     do_import_cameras,
     read_camera_upload,
 )
-from cameras.api.serializers import CameraImportSerializer, CameraSerializer, MasksSerializer
+from cameras.api.serializers import (
+    CameraImportSerializer,
+    CameraSerializer,
+    MasksSerializer,
+    PrivateAreaSerializer,
+)
 from cameras.importing import too_large
 from cameras.models import Camera
-from sites.actions_import import file_error_message
 from sites.api.base import MayEdit, ScopedModelViewSet
-from sites.importing import FileTooLarge, ImportFileError
-
-# Room for the multipart boundaries and the other form fields around the file itself.
-MULTIPART_OVERHEAD_BYTES = 64 * 1024
+from sites.api.imports import MULTIPART_OVERHEAD_BYTES, file_error_response
+from sites.importing import ImportFileError
 
 _CAMERA_FIELDS = set(actions.CAMERA_FIELDS)
 
@@ -108,6 +111,36 @@ class CameraViewSet(ScopedModelViewSet):
         camera = actions.do_set_masks(self.actor, camera, body.validated_data["masks"])
         return Response({"masks": camera.masks})
 
+    @extend_schema(
+        request=PrivateAreaSerializer,
+        responses={
+            200: PrivateAreaSerializer,
+            400: OpenApiResponse(description="private_area missing or not a JSON boolean, or the reason too long; "
+                                             "nothing stored"),
+            403: OpenApiResponse(description="The user may see the camera but not edit its privacy"),
+            404: OpenApiResponse(description="No such camera, or not one the user may know of"),
+            415: OpenApiResponse(description="The body is not JSON"),
+        },
+        summary="Declare whether a camera looks into a private area",
+        description="A camera that looks into a private area can never be granted to the police: the grants "
+                    "that include it keep it in their record, but it is refused to their units from now on and "
+                    "their open pages drop it at once (grant.changed). Clearing the flag shows it again under "
+                    "those grants. The camera's unit editors and the owning agency's liaison may set it; who "
+                    "changed it, when and why is recorded.",
+        examples=[OpenApiExample("Mark as private", request_only=True,
+                                 value={"private_area": True, "reason": "Looks into the ballot storage room"})],
+    )
+    # JSON only: a form body carries every value as text, and the flag takes only a JSON boolean.
+    @action(detail=True, methods=["post"], url_path="private-area", pagination_class=None,
+            parser_classes=[JSONParser])
+    def private_area(self, request: Request, pk: str | None = None) -> Response:
+        camera = self.get_object()
+        body = PrivateAreaSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        camera = actions.do_set_private_area(self.actor, camera, body.validated_data["private_area"],
+                                             body.validated_data.get("reason", ""))
+        return Response(PrivateAreaSerializer(camera).data)
+
 
 _ERROR_SERIALIZER = inline_serializer(
     "CameraImportErrors",
@@ -141,10 +174,10 @@ class CameraImportView(APIView):
         description=(
             "One camera per row; columns name and url are required; site (by name), agency (by name), "
             "source_kind (http_jpeg, mjpeg, rtsp; told from the URL when empty), username, password, "
-            "poll_interval_s (10-3600), covers, private_area (yes/no, ya/tidak), latitude and longitude are "
-            "optional; Indonesian headers (nama, objek, pemilik, sumber, kata_sandi, ...) are accepted. Every "
-            "row is checked before anything is stored: one bad row stores nothing, and the answer lists every "
-            "problem with its line."
+            "poll_interval_s (10-3600), poll_queue (the polling network, e.g. blitar-lan), covers, private_area "
+            "(yes/no, ya/tidak), latitude and longitude are optional; Indonesian headers (nama, objek, pemilik, "
+            "sumber, kata_sandi, jaringan, ...) are accepted. Every row is checked before anything is stored: "
+            "one bad row stores nothing, and the answer lists every problem with its line."
         ),
         request={"multipart/form-data": CameraImportSerializer},
         responses={
@@ -164,13 +197,13 @@ class CameraImportView(APIView):
     )
     def post(self, request: Request) -> Response:
         if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BYTES + MULTIPART_OVERHEAD_BYTES:
-            return self._file_error(too_large(MAX_BYTES))
+            return file_error_response(too_large(MAX_BYTES))
         form = CameraImportSerializer(data=request.data, context={"request": request})
         form.is_valid(raise_exception=True)
         try:
             rows = read_camera_upload(form.validated_data["file"])
         except ImportFileError as exc:
-            return self._file_error(exc)
+            return file_error_response(exc)
         unit = form.validated_data["unit"]
         try:
             if form.validated_data["dry_run"]:
@@ -182,11 +215,6 @@ class CameraImportView(APIView):
                             status=status.HTTP_400_BAD_REQUEST)
         return Response({"dry_run": False, "checked": result.created, "created": result.created,
                          "cameras": [camera.pk for camera in result.cameras]}, status=status.HTTP_201_CREATED)
-
-    def _file_error(self, exc: ImportFileError) -> Response:
-        oversized = isinstance(exc, FileTooLarge)
-        return Response({"detail": file_error_message(exc), "errors": []},
-                        status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE if oversized else status.HTTP_400_BAD_REQUEST)
 
 
 router = SimpleRouter()

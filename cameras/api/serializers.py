@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from cameras.actions.registry import may_edit_camera
+from cameras.actions.registry import MAX_PRIVATE_AREA_REASON, may_edit_camera
 from cameras.models import Camera
 from sites.api.serializers import VisibleUnitField
 from sites.models import Agency, ProtectedSite
@@ -44,8 +45,8 @@ class CameraSerializer(serializers.ModelSerializer[Camera]):
         model = Camera
         fields = [
             "id", "name", "unit", "site", "site_name", "agency", "agency_name", "source_kind", "url", "username",
-            "password", "clear_credentials", "has_credentials", "poll_interval_s", "covers", "private_area",
-            "enabled", "latitude", "longitude", "masks", "status", "status_since", "last_checked_at",
+            "password", "clear_credentials", "has_credentials", "poll_interval_s", "poll_queue", "covers",
+            "private_area", "enabled", "latitude", "longitude", "masks", "status", "status_since", "last_checked_at",
             "last_seen_at", "last_error", "updated_at",
         ]
         read_only_fields = ["masks", "status", "status_since", "last_checked_at", "last_seen_at", "last_error",
@@ -64,6 +65,24 @@ class CameraSerializer(serializers.ModelSerializer[Camera]):
 class MasksSerializer(serializers.Serializer[Any]):
     masks = serializers.JSONField(help_text="A list of polygons; each a list of [x, y] in fractions (0..1) of the "
                                             "frame's width and height, 3 to 64 points, edges not crossing")
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """Only JSON true or false: whether the police may ever see a camera is not guessed from "yes", 1 or "on"."""
+
+    default_error_messages = {"invalid": _("Must be true or false (a JSON boolean), not “{input}”.")}
+
+    def to_internal_value(self, data: Any) -> bool:
+        if isinstance(data, bool):
+            return data
+        self.fail("invalid", input=str(data)[:50])
+
+
+class PrivateAreaSerializer(serializers.Serializer[Any]):
+    private_area = StrictBooleanField(help_text="Whether the camera looks into a private area: true or false")
+    reason = serializers.CharField(write_only=True, required=False, allow_blank=True,
+                                   max_length=MAX_PRIVATE_AREA_REASON,
+                                   help_text="Why, for the audit record (optional)")
 
 
 class CameraImportSerializer(serializers.Serializer[Any]):

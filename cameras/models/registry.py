@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +17,13 @@ if TYPE_CHECKING:
 
 MIN_POLL_INTERVAL_S = 10
 MAX_POLL_INTERVAL_S = 3600
+
+# A polling network's name: a worker inside that network consumes the queue "cameras.<name>"
+# (cameras.tasks), so the name must also be a plain queue name.
+validate_poll_queue = RegexValidator(
+    r"\A[a-z0-9-]{1,40}\Z",
+    _("Use 1 to 40 lowercase letters, digits and hyphens, e.g. blitar-lan."),
+)
 
 
 def _ancestor_ids(unit_path: str) -> list[int]:
@@ -81,6 +88,12 @@ class Camera(models.Model):
         help_text=_("A camera that looks into a private area can never be granted to the police."),
     )
     enabled = models.BooleanField(_("polled"), default=True)
+    # Empty: the shared ``cameras`` queue, served by any polling worker.
+    poll_queue = models.CharField(
+        _("polling network"), max_length=40, blank=True, validators=[validate_poll_queue],
+        help_text=_("Leave empty unless the camera is reachable only from a particular network; a worker there "
+                    "serves the queue “cameras.” followed by this name, e.g. cameras.blitar-lan."),
+    )
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
                                    validators=[MinValueValidator(-90), MaxValueValidator(90)])
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
@@ -100,7 +113,7 @@ class Camera(models.Model):
     last_latency_ms = models.PositiveIntegerField(null=True, blank=True)
     # Polling: beat hands out cameras whose next_poll_at has passed; a worker holds its batch
     # until lease_until, so two workers never check the same camera in one cycle.
-    next_poll_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    next_poll_at = models.DateTimeField(null=True, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
     lease_token = models.CharField(max_length=32, blank=True)
     next_snapshot_at = models.DateTimeField(null=True, blank=True)
@@ -115,7 +128,11 @@ class Camera(models.Model):
         verbose_name = _("camera")
         verbose_name_plural = _("cameras")
         constraints = [models.UniqueConstraint(fields=["unit", "name"], name="camera_name_unique_per_unit")]
-        indexes = [models.Index(fields=["enabled", "next_poll_at"], name="camera_due")]
+        # The claim (cameras.polling.cycle) reads one polling network's due cameras, most overdue first:
+        # this index hands them over in that order and stops at the batch size. Partial because a
+        # bare boolean column is no index equality to SQLite; next_poll_at alone led SQLite's planner
+        # to walk every camera in that order for a network with little due.
+        indexes = [models.Index(fields=["poll_queue", "next_poll_at"], condition=Q(enabled=True), name="camera_due")]
 
     def __str__(self) -> str:
         return self.name

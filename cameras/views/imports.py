@@ -29,6 +29,8 @@ COLUMN_HELP: list[tuple[str, Any]] = [
     ("username", gettext_lazy("User name of the camera, if it needs one.")),
     ("password", gettext_lazy("Password of the camera; stored encrypted, never shown again.")),
     ("poll_interval_s", gettext_lazy("Seconds between checks, 10 to 3600; empty means 60.")),
+    ("poll_queue", gettext_lazy("Polling network, e.g. “blitar-lan”: only for a camera reachable from that network "
+                                "alone; lowercase letters, digits and hyphens. Empty for most cameras.")),
     ("covers", gettext_lazy("What the camera covers, e.g. “Pintu gerbang gudang”.")),
     ("private_area", gettext_lazy("ya/yes if it looks into a private area (it can then never be granted).")),
     ("latitude", gettext_lazy("Latitude in decimal degrees (optional).")),
@@ -85,6 +87,6 @@ def import_template(request: HttpRequest) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow([name for name, _text in COLUMN_HELP])
     writer.writerow(["CCTV Simpang Lima 01", "", "Diskominfotika Kota Blitar", SourceKind.HTTP_JPEG,
-                     "http://10.20.0.11/snapshot.jpg", "", "", "60", "Simpang lima, arah utara", "tidak",
+                     "http://10.20.0.11/snapshot.jpg", "", "", "60", "", "Simpang lima, arah utara", "tidak",
                      "-8.0954", "112.1609"])
     return response

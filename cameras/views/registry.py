@@ -1,4 +1,5 @@
-"""Staff pages of the camera registry: list, register, edit, disable or delete, and the privacy-mask editor."""
+"""Staff pages of the camera registry: list, register, edit, disable or delete, and the privacy page (the mask
+editor, and whether the camera looks into a private area)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, Js
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView
 
@@ -141,8 +143,11 @@ class CameraDeleteView(ChangeView):
         return redirect("cameras:list")
 
 
-class CameraMasksView(LoginRequiredMixin, View):
-    """The privacy-mask editor: GET the page, POST ``{"masks": [...]}`` as JSON."""
+class PrivacyEditorMixin(LoginRequiredMixin):
+    """Pages of a camera's privacy (masks, the private-area mark): its unit's editors and the owning
+    agency's liaison; a camera the user cannot list is not found."""
+
+    camera: Camera
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
@@ -151,13 +156,20 @@ class CameraMasksView(LoginRequiredMixin, View):
         actions.check_privacy_editor(request.user, self.camera)
         return super().dispatch(request, *args, **kwargs)
 
+
+class CameraMasksView(PrivacyEditorMixin, View):
+    """The privacy-mask editor: GET the page, POST ``{"masks": [...]}`` as JSON."""
+
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         config = {
             "masks": self.camera.masks,
             "saveUrl": reverse("cameras:masks", args=[self.camera.pk]),
             "referenceUrl": reverse("cameras:reference", args=[self.camera.pk]),
         }
-        return render(request, "cameras/camera_masks.html", {"camera": self.camera, "mask_config": config})
+        return render(request, "cameras/camera_masks.html", {
+            "camera": self.camera, "mask_config": config,
+            "private_area_form": PrivateAreaForm(initial={"private_area": self.camera.private_area}),
+        })
 
     def post(self, request: HttpRequest, pk: int) -> JsonResponse:
         if len(request.body) > MAX_MASKS_BODY:
@@ -173,3 +185,35 @@ class CameraMasksView(LoginRequiredMixin, View):
             return JsonResponse({"error": " ".join(exc.messages)}, status=400)
         return JsonResponse({"masks": camera.masks,
                              "message": _("Masks saved: they are burned into every frame from now on.")})
+
+
+class PrivateAreaForm(forms.Form):
+    private_area = forms.BooleanField(label=gettext_lazy("Looks into a private area"), required=False)
+    reason = forms.CharField(label=gettext_lazy("Reason (optional)"), required=False,
+                             max_length=actions.MAX_PRIVATE_AREA_REASON)
+
+
+class CameraPrivateAreaView(PrivacyEditorMixin, View):
+    """The privacy page's form: whether the camera looks into a private area. POST only; back to the page."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        form = PrivateAreaForm(request.POST)
+        back = redirect("cameras:masks", pk=self.camera.pk)
+        if not form.is_valid():
+            messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
+            return back
+        try:
+            camera = actions.do_set_private_area(request.user, self.camera, form.cleaned_data["private_area"],
+                                                 form.cleaned_data["reason"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return back
+        if camera.private_area:
+            messages.success(request, _("“%(name)s” is marked as looking into a private area: it can never be "
+                                        "granted, and current grants no longer show it.") % {"name": camera.name})
+        else:
+            messages.success(request, _("“%(name)s” is no longer marked as looking into a private area.")
+                             % {"name": camera.name})
+        return back

@@ -1,4 +1,4 @@
-"""Pages of the camera registry: list, register, import, edit, delete, privacy masks, and the camera wall."""
+"""Pages of the camera registry: list, register, import, edit, delete, privacy (masks, private area), the wall."""
 
 from django.urls import path
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:pk>/edit/", registry.CameraUpdateView.as_view(), name="edit"),
     path("<int:pk>/delete/", registry.CameraDeleteView.as_view(), name="delete"),
     path("<int:pk>/masks/", registry.CameraMasksView.as_view(), name="masks"),
+    path("<int:pk>/private-area/", registry.CameraPrivateAreaView.as_view(), name="private_area"),
 ]

@@ -147,10 +147,15 @@ def reference_frame(request: HttpRequest, pk: int) -> HttpResponseBase:
         raise Http404(_("The stored reference frame is gone.")) from exc
 
 
-def _stored_file(snapshot: Snapshot, field: str) -> HttpResponseBase:
-    file = getattr(snapshot, field)
+def _stored_file(request: HttpRequest, pk: int, snapshot_pk: int, field: str) -> HttpResponseBase:
+    """A snapshot's stored image or thumbnail, through the gate (logged, grant-checked)."""
     try:
-        handle = file.open("rb")
+        viewing = gate(request, pk, choices.AccessAction.VIEW_SNAPSHOT, snapshot_pk)
+    except PermissionDenied as exc:
+        return denied_text(exc, 403)
+    assert viewing.snapshot is not None
+    try:
+        handle = getattr(viewing.snapshot, field).open("rb")
     except FileNotFoundError as exc:
         raise Http404(_("The stored image is gone (past its retention period).")) from exc
     return no_store(FileResponse(handle, content_type="image/jpeg"))
@@ -159,23 +164,13 @@ def _stored_file(snapshot: Snapshot, field: str) -> HttpResponseBase:
 @login_required
 @require_GET
 def snapshot_image(request: HttpRequest, pk: int, snapshot_pk: int) -> HttpResponseBase:
-    try:
-        viewing = gate(request, pk, choices.AccessAction.VIEW_SNAPSHOT, snapshot_pk)
-    except PermissionDenied as exc:
-        return denied_text(exc, 403)
-    assert viewing.snapshot is not None
-    return _stored_file(viewing.snapshot, "image")
+    return _stored_file(request, pk, snapshot_pk, "image")
 
 
 @login_required
 @require_GET
 def snapshot_thumbnail(request: HttpRequest, pk: int, snapshot_pk: int) -> HttpResponseBase:
-    try:
-        viewing = gate(request, pk, choices.AccessAction.VIEW_SNAPSHOT, snapshot_pk)
-    except PermissionDenied as exc:
-        return denied_text(exc, 403)
-    assert viewing.snapshot is not None
-    return _stored_file(viewing.snapshot, "thumbnail")
+    return _stored_file(request, pk, snapshot_pk, "thumbnail")
 
 
 @login_required

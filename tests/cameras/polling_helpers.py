@@ -4,6 +4,9 @@ through the real Celery worker."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
@@ -17,6 +20,8 @@ from cameras.tasks import poll_batch
 from tests.cameras.conftest import SimulatorServer
 
 HEALTHY_IDS = [f"cam-{number:05d}" for number in range(1, 13)]
+# What a worker logs when a poll_batch task ends (Celery's "Task NAME[ID] succeeded in Ts: RESULT").
+_POLLED = re.compile(r"Task cameras\.poll_batch\[[^\]]+\] succeeded in [^:]+: .*'camera_ids': \[([0-9, ]*)\]")
 
 
 def healthy_twin(camera_id: str) -> str:
@@ -44,3 +49,12 @@ def poll_round(camera_ids: list[int], *, batch_size: int = 50, queue: str | None
     results = [poll_batch.apply_async(args=(token, ids), **options)
                for token, ids in cycle.claim_batches(batch_size, 120, 1000)]
     return [result.get(timeout=120) for result in results]
+
+
+def polled_in(log: Path, since: int = 0) -> Counter[int]:
+    """How often each camera was checked by the worker writing ``log``, from byte ``since`` on."""
+    with log.open("rb") as text:
+        text.seek(since)
+        lines = text.read().decode(errors="replace").splitlines()
+    return Counter(int(camera_id) for line in lines if (found := _POLLED.search(line))
+                   for camera_id in found.group(1).split(",") if camera_id.strip())

@@ -3,11 +3,14 @@ and the one camera scoping rule (listed vs. visible, grants, private areas)."""
 
 import datetime as dt
 import hashlib
+import io
 from typing import Any
 
 import cv2
 import numpy as np
 import pytest
+from cryptography.fernet import Fernet
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
@@ -16,10 +19,12 @@ from cameras import choices, imaging, secrets
 from cameras.actions.evidence import do_store_snapshot
 from cameras.analysis.frames import InvalidFrame
 from cameras.masks import MaskError, burn, validate_masks
-from cameras.models import AccessGrant, Camera, Snapshot
+from cameras.models import Camera, Snapshot
 from cameras.models.evidence import ImmutableError
 from cameras.uptime import uptime_by_day
 from tests.cameras.frames import scene
+from tests.cameras.registry_helpers import approved_grant as grant
+from tests.cameras.registry_helpers import make_camera
 
 UTC = dt.UTC
 
@@ -46,12 +51,38 @@ def test_no_credentials_store_nothing() -> None:
 def test_a_token_from_another_key_is_refused(settings: Any) -> None:
     token = secrets.seal(secrets.Credentials("u", "p"))
     settings.CAMERA_CREDENTIAL_KEYS = ["Hm1Hb4c5ZtqFvQk8WbQ3bVw2m1ZkR0c5pXJ8y7T2s9E="]
-    secrets._fernet.cache_clear()
-    try:
-        with pytest.raises(secrets.CredentialsUnreadable):
-            secrets.unseal(token)
-    finally:
-        secrets._fernet.cache_clear()
+    with pytest.raises(secrets.CredentialsUnreadable):
+        secrets.unseal(token)
+
+
+OLD_KEY = "Hm1Hb4c5ZtqFvQk8WbQ3bVw2m1ZkR0c5pXJ8y7T2s9E="
+NEW_KEY = "q4n9vQ2Xk1B7cZ0pL3mR8sT5uW6yA2dF4gH7jK9nM0o="
+
+
+def test_reseal_command_moves_every_credential_to_the_newest_key(world: Any, settings: Any) -> None:
+    settings.CAMERA_CREDENTIAL_KEYS = [OLD_KEY]
+    sealed = [make_camera(world, f"cam-{n}", credentials=secrets.seal(secrets.Credentials(f"u{n}", "p")))
+              for n in (1, 2)]
+    bare = make_camera(world, "no-credentials")
+    lost = make_camera(world, "lost", credentials=Fernet(Fernet.generate_key()).encrypt(b"{}").decode())
+    settings.CAMERA_CREDENTIAL_KEYS = [NEW_KEY, OLD_KEY]
+    out = io.StringIO()
+    with pytest.raises(CommandError, match=rf"credentials of 1 cameras .*\(camera ids {lost.pk}\): enter them again"):
+        call_command("reseal_camera_credentials", "--dry-run", stdout=out)
+    assert "would seal the credentials of 2 cameras" in out.getvalue()
+    assert [c.credentials for c in Camera.objects.filter(pk__in=[c.pk for c in sealed]).order_by("pk")] == [
+        c.credentials for c in sealed]  # a dry run writes nothing
+    with pytest.raises(CommandError):
+        call_command("reseal_camera_credentials", stdout=out)
+    assert "sealed the credentials of 2 cameras with the newest key; 0 already were" in out.getvalue()
+    settings.CAMERA_CREDENTIAL_KEYS = [NEW_KEY]  # the old key dropped: everything still opens
+    assert [secrets.unseal(c.credentials) for c in Camera.objects.filter(pk__in=[c.pk for c in sealed]).order_by("pk")
+            ] == [secrets.Credentials("u1", "p"), secrets.Credentials("u2", "p")]
+    assert Camera.objects.get(pk=bare.pk).credentials == ""
+    assert Camera.objects.get(pk=lost.pk).credentials == lost.credentials  # left for a person to enter again
+    lost.delete()
+    call_command("reseal_camera_credentials", stdout=(again := io.StringIO()))
+    assert "sealed the credentials of 0 cameras with the newest key; 2 already were" in again.getvalue()
 
 
 # --- masks -------------------------------------------------------------------------------------
@@ -141,24 +172,6 @@ def test_a_day_with_no_spans_has_no_ratio() -> None:
 
 
 # --- scoping and evidence (database) ----------------------------------------------------------
-
-def make_camera(world: Any, name: str, **fields: Any) -> Camera:
-    defaults = {"unit": world.polres_a, "site": world.site_a, "source_kind": choices.SourceKind.HTTP_JPEG,
-                "url": f"http://127.0.0.1:9/cam/{name}/snapshot.jpg"}
-    return Camera.objects.create(name=name, **(defaults | fields))
-
-
-def grant(world: Any, cameras: list[Camera], **fields: Any) -> AccessGrant:
-    now = timezone.now()
-    defaults = {"agency": world.kpu_a, "unit": world.polres_a, "letter_number": "B/123/XI/2026",
-                "letter_date": now.date(), "purpose": "Pengamanan gudang logistik",
-                "valid_from": now - dt.timedelta(hours=1), "valid_until": now + dt.timedelta(days=7),
-                "status": choices.GrantStatus.APPROVED}
-    row = AccessGrant.objects.create(**(defaults | fields))
-    row.requested_cameras.set(cameras)
-    row.cameras.set(cameras)
-    return row
-
 
 def names(rows: Any) -> set[str]:
     return {camera.name for camera in rows}

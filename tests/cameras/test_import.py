@@ -15,6 +15,7 @@ from django.urls import reverse
 from cameras import secrets
 from cameras.actions.imports import MAX_BYTES
 from cameras.models import Camera
+from opsroom.models import LiveEvent
 from tests.cameras.registry_helpers import PASSWORD, make_camera
 from tests.factories import AgencyFactory
 
@@ -47,6 +48,21 @@ def test_three_hundred_city_cameras_import_through_the_page(world: Any, diskomin
     assert secrets.unseal(first.credentials) == secrets.Credentials("admin", PASSWORD)
     assert str(first.latitude) == "-8.090100"
     assert PASSWORD not in world.client("ops_a").get(reverse("cameras:list")).content.decode()
+
+
+def test_an_import_is_announced_once_per_owning_agency(world: Any, diskominfo: Any,
+                                                      django_capture_on_commit_callbacks: Any) -> None:
+    lines = [*city_rows(3), "Gudang,,KPU Kota Blitar,,http://10.0.0.9/gudang.jpg,,,,,,,"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = world.client("ops_a").post(reverse("cameras:import"), {
+            "unit": world.polres_a.pk, "file": csv_file(lines)})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    events = {event.agency_id: event for event in LiveEvent.objects.filter(kind="cameras.imported")}
+    assert set(events) == {diskominfo.pk, world.kpu_a.pk}  # 2 announcements for 4 cameras
+    city = Camera.objects.filter(agency=diskominfo).order_by("pk").values_list("pk", flat=True)
+    assert events[diskominfo.pk].payload == {"unit_id": world.polres_a.pk, "agency_id": diskominfo.pk,
+                                             "camera_ids": list(city)}
+    assert events[world.kpu_a.pk].unit_path == world.polres_a.path
 
 
 def test_indonesian_headers_and_xlsx_through_the_api(world: Any, diskominfo: Any) -> None:
@@ -102,6 +118,23 @@ def test_every_bad_row_is_reported_with_its_line_and_nothing_is_stored(world: An
     assert page.status_code == 400
     assert "9 rows have errors; nothing was stored." in page.content.decode()
     assert Camera.objects.count() == 1
+
+
+def test_the_polling_network_column_is_read_and_a_bad_name_is_reported_with_its_line(world: Any) -> None:
+    header = "nama,url,jaringan"
+    good = ["Gudang,http://10.0.0.1/a.jpg,blitar-lan", "Jalan,http://10.0.0.2/a.jpg,"]
+    response = world.client("ops_a").post("/api/cameras/import/", {"unit": world.polres_a.pk,
+                                                                   "file": csv_file(good, header=header)})
+    assert response.status_code == 201, response.json()
+    assert dict(Camera.objects.values_list("name", "poll_queue")) == {"Gudang": "blitar-lan", "Jalan": ""}
+
+    bad = ["Baik,http://10.0.0.3/a.jpg,kpu-1", "Buruk,http://10.0.0.4/a.jpg,Jaringan KPU"]
+    response = world.client("ops_a").post("/api/cameras/import/", {"unit": world.polres_a.pk,
+                                                                   "file": csv_file(bad, header=header)})
+    assert response.status_code == 400
+    assert [(e["line"], e["field"]) for e in response.json()["errors"]] == [(3, "poll_queue")]
+    assert "“Jaringan KPU” cannot name a polling network" in response.json()["errors"][0]["message"]
+    assert Camera.objects.count() == 2
 
 
 def test_dry_run_stores_nothing(world: Any, diskominfo: Any) -> None:

@@ -1,10 +1,14 @@
 """Two real Celery worker processes share one set of cameras: racing claimers and redelivered batches
-never get a camera checked twice in a cycle."""
+never get a camera checked twice in a cycle. A polling network's cameras go to its own queue, and
+only a worker inside that network (consuming the queue) checks them."""
 
 from __future__ import annotations
 
+import datetime as dt
+import subprocess
 import sys
 import threading
+import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -12,38 +16,55 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from cameras.models import Camera
 from cameras.polling import cycle
-from cameras.tasks import poll_batch
+from cameras.tasks import enqueue_due, poll_batch, queue_for
 from opsroom.celery import app
 from tests.cameras.conftest import SimulatorServer
-from tests.cameras.polling_helpers import HEALTHY_IDS, register
-from tests.live_servers import spawn, stop, wait_until
+from tests.cameras.polling_helpers import HEALTHY_IDS, polled_in, register
+from tests.live_servers import CeleryWorker, spawn, stop, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SHARD_QUEUE = f"cameras-shard-{uuid.uuid4().hex[:6]}"
+# A polling network ("east", made unique to this run): its worker consumes cameras.<EAST> only.
+EAST = f"east-{uuid.uuid4().hex[:6]}"
+
+
+def start_worker(queue: str, name: str, env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+                 ) -> tuple[subprocess.Popen[bytes], Path]:
+    nodename = f"{name}-{uuid.uuid4().hex[:6]}@localhost"
+    log = tmp_path_factory.mktemp(name) / "worker.log"
+    process = spawn([sys.executable, "-m", "celery", "-A", "opsroom", "worker", "-Q", queue, "-P", "threads",
+                     "--concurrency", "2", "-n", nodename, "--loglevel", "INFO", "--without-gossip",
+                     "--without-mingle"], env, log)
+    wait_until(lambda: bool(app.control.ping(destination=[nodename], timeout=0.5)), process, f"Worker {name}", log)
+    return process, log
 
 
 @pytest.fixture(scope="module")
 def two_workers(live_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Path]]:
     """Two worker processes listening on one shard's queue (as two machines of one region would)."""
     started = []
-    for number in (1, 2):
-        nodename = f"shard{number}-{uuid.uuid4().hex[:6]}@localhost"
-        log = tmp_path_factory.mktemp(f"shard{number}") / "worker.log"
-        process = spawn([sys.executable, "-m", "celery", "-A", "opsroom", "worker", "-Q", SHARD_QUEUE, "-P", "threads",
-                         "--concurrency", "2", "-n", nodename, "--loglevel", "INFO", "--without-gossip",
-                         "--without-mingle"], live_env, log)
-        wait_until(lambda n=nodename: bool(app.control.ping(destination=[n], timeout=0.5)), process,
-                   f"Worker {number}", log)
-        started.append((process, log))
     try:
+        for number in (1, 2):
+            started.append(start_worker(SHARD_QUEUE, f"shard{number}", live_env, tmp_path_factory))
         yield [log for _, log in started]
     finally:
         for process, _ in started:
             stop(process)
+
+
+@pytest.fixture(scope="module")
+def east_worker(live_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A worker inside the east network, as started there with ``-Q cameras.<EAST>``: its log."""
+    process, log = start_worker(queue_for(EAST), "east", live_env, tmp_path_factory)
+    try:
+        yield log
+    finally:
+        stop(process)
 
 
 def test_two_workers_never_check_a_camera_twice_in_a_cycle(
@@ -96,3 +117,53 @@ def test_an_expired_lease_makes_the_camera_due_again(world: Any, simulator: Simu
     assert cycle.claim_due(10, 120)[1] == []  # leased: nobody else gets it
     later = timezone.now() + dt.timedelta(seconds=121)  # the worker holding it died
     assert cycle.claim_due(10, 120, now=later)[1] == [camera.pk]
+
+
+def test_each_polling_network_is_checked_only_by_its_own_worker(
+    world: Any, simulator: SimulatorServer, celery_worker: CeleryWorker, east_worker: Path
+) -> None:
+    central_since, east_since = celery_worker.log.stat().st_size, east_worker.stat().st_size
+    central = [register(world.polres_a, f"Pusat {n}", simulator.snapshot_url(HEALTHY_IDS[n])) for n in range(3)]
+    east = [register(world.polres_a, f"Timur {n}", simulator.snapshot_url(HEALTHY_IDS[n + 3]), poll_queue=EAST)
+            for n in range(3)]
+    expected_central = Counter({camera.pk: 1 for camera in central})
+    expected_east = Counter({camera.pk: 1 for camera in east})
+
+    enqueue_due.delay()  # as beat sends it: run by the central (cameras) worker
+    deadline = time.monotonic() + 120
+    while (polled_in(celery_worker.log, central_since) != expected_central
+           or polled_in(east_worker, east_since) != expected_east):
+        assert time.monotonic() < deadline, (polled_in(celery_worker.log, central_since),
+                                             polled_in(east_worker, east_since))
+        time.sleep(0.2)
+    for camera in Camera.objects.filter(pk__in=[*expected_central, *expected_east]):
+        assert camera.status == "online" and camera.lease_token == ""
+    # Nothing more came late: each camera was checked once, by the worker of its own network.
+    time.sleep(1)
+    assert polled_in(celery_worker.log, central_since) == expected_central
+    assert polled_in(east_worker, east_since) == expected_east
+
+
+def test_one_run_shares_its_batches_among_the_polling_networks(world: Any) -> None:
+    now = timezone.now()
+    central = [register(world.polres_a, f"Pusat {n}", "http://127.0.0.1:9/a.jpg") for n in range(6)]
+    east = [register(world.polres_a, f"Timur {n}", "http://127.0.0.1:9/a.jpg", poll_queue="east") for n in range(6)]
+    # The central network has waited longer and has enough due for the whole budget on its own.
+    Camera.objects.filter(pk__in=[c.pk for c in central]).update(next_poll_at=now - dt.timedelta(minutes=10))
+    Camera.objects.filter(pk__in=[c.pk for c in east]).update(next_poll_at=now - dt.timedelta(minutes=1))
+    central_ids, east_ids = {c.pk for c in central}, {c.pk for c in east}
+
+    batches = cycle.claim_across_queues(2, 120, 3, now)  # 6 batches are due; 3 may go out
+    assert [queue for queue, _, _ in batches] == ["", "east", ""]
+    for queue, _token, ids in batches:
+        assert len(ids) == 2 and set(ids) <= (east_ids if queue == "east" else central_ids)
+
+    # The next runs hand out the rest, each camera once; a plain claim takes only the default network.
+    rest = cycle.claim_across_queues(2, 120, 3, now) + cycle.claim_across_queues(2, 120, 3, now)
+    claimed = Counter(camera_id for _, _, ids in [*batches, *rest] for camera_id in ids)
+    assert claimed == Counter({pk: 1 for pk in central_ids | east_ids})
+    assert cycle.claim_across_queues(2, 120, 3, now) == []
+
+    later = now + dt.timedelta(seconds=121)  # every lease ran out
+    assert set(cycle.claim_batches(50, 120, 10, later)[0][1]) == central_ids
+    assert set(cycle.claim_due(50, 120, later, queue="east")[1]) == east_ids

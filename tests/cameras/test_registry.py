@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from cameras import choices, secrets
 from cameras.models import Camera
+from opsroom.models import LiveEvent
 from tests.cameras.registry_helpers import PASSWORD, approved_grant, make_camera
 
 pytestmark = pytest.mark.django_db
@@ -67,6 +68,9 @@ def test_a_form_error_never_echoes_the_password_and_stores_nothing(world: Any) -
     ({"poll_interval_s": 4000}, "less than or equal to 3600"),
     ({"agency": 99999}, "Select a valid choice"),
     ({"latitude": "-8.1", "longitude": ""}, "both latitude and longitude"),
+    ({"poll_queue": "Blitar LAN"}, "lowercase letters, digits and hyphens"),
+    ({"poll_queue": "cameras.blitar"}, "lowercase letters, digits and hyphens"),
+    ({"poll_queue": "x" * 41}, "at most 40 characters"),
 ])
 def test_bad_values_are_form_errors(world: Any, overrides: dict[str, Any], field_message: str) -> None:
     response = world.client("ops_a").post(reverse("cameras:create"), form_data(world, **overrides))
@@ -100,6 +104,35 @@ def test_editing_keeps_credentials_unless_new_ones_are_typed_or_they_are_cleared
     assert camera.credentials == ""
 
 
+def test_the_polling_network_is_set_on_the_form_and_changed_or_cleared_on_edit(world: Any) -> None:
+    client = world.client("ops_a")
+    client.post(reverse("cameras:create"), form_data(world, poll_queue=" blitar-lan "))
+    camera = Camera.objects.get()
+    assert camera.poll_queue == "blitar-lan"
+    url = reverse("cameras:edit", args=[camera.pk])
+    page = client.get(url).content.decode()
+    assert 'name="poll_queue"' in page and 'value="blitar-lan"' in page and "cameras.blitar-lan" in page
+    client.post(url, form_data(world, poll_queue="kpu-2"))
+    camera.refresh_from_db()
+    assert camera.poll_queue == "kpu-2"
+    client.post(url, form_data(world, poll_queue=""))
+    camera.refresh_from_db()
+    assert camera.poll_queue == ""
+
+
+def test_the_action_refuses_a_bad_polling_network_whoever_calls_it(world: Any) -> None:
+    from django.core.exceptions import ValidationError
+
+    from cameras.actions.registry import do_update_camera
+
+    camera = make_camera(world, "cam-a", poll_queue="blitar-lan")
+    with pytest.raises(ValidationError) as caught:
+        do_update_camera(None, camera, poll_queue="Blitar_LAN")
+    assert "“Blitar_LAN” cannot name a polling network" in caught.value.message_dict["poll_queue"][0]
+    camera.refresh_from_db()
+    assert camera.poll_queue == "blitar-lan"
+
+
 def test_only_editors_of_the_unit_may_register_or_edit(world: Any) -> None:
     camera = make_camera(world, "cam-a")
     assert world.client("officer_a").post(reverse("cameras:create"), form_data(world)).status_code == 403
@@ -127,6 +160,15 @@ def test_delete_and_disable(world: Any) -> None:
     assert keep.enabled is False
     client.post(reverse("cameras:delete", args=[gone.pk]), {"action": "delete"})
     assert not Camera.objects.filter(pk=gone.pk).exists()
+
+
+def test_a_deleted_camera_is_announced(world: Any, django_capture_on_commit_callbacks: Any) -> None:
+    gone = make_camera(world, "gone", agency=world.kpu_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        world.client("ops_a").post(reverse("cameras:delete", args=[gone.pk]), {"action": "delete"})
+    event = LiveEvent.objects.get(kind="camera.deleted")
+    assert (event.payload["id"], event.payload["name"]) == (gone.pk, "gone")
+    assert (event.unit_path, event.agency_id) == (world.polres_a.path, world.kpu_a.pk)
 
 
 # --- the list ----------------------------------------------------------------------------------------
@@ -205,6 +247,8 @@ def test_api_create_update_never_returns_credentials(world: Any) -> None:
     ({"site": -1}, "site"),
     ({"poll_interval_s": 9}, "poll_interval_s"),
     ({"source_kind": "ftp"}, "source_kind"),
+    ({"poll_queue": "Blitar LAN"}, "poll_queue"),
+    ({"poll_queue": "a" * 41}, "poll_queue"),
 ])
 def test_api_bad_input_is_a_400_naming_the_field(world: Any, overrides: dict[str, Any], field: str) -> None:
     response = world.client("ops_a").post("/api/cameras/", api_body(world, **overrides),
@@ -213,6 +257,22 @@ def test_api_bad_input_is_a_400_naming_the_field(world: Any, overrides: dict[str
     assert field in response.json()
     never_shows_secret(response.content)
     assert not Camera.objects.exists()
+
+
+def test_api_sets_shows_and_clears_the_polling_network(world: Any) -> None:
+    client = world.client("ops_a")
+    created = client.post("/api/cameras/", api_body(world, poll_queue="blitar-lan"), content_type="application/json")
+    assert created.status_code == 201 and created.json()["poll_queue"] == "blitar-lan"
+    camera = Camera.objects.get()
+    assert camera.poll_queue == "blitar-lan"
+    refused = client.patch(f"/api/cameras/{camera.pk}/", {"poll_queue": "blitar lan"}, content_type="application/json")
+    assert refused.status_code == 400 and "lowercase letters" in refused.json()["poll_queue"][0]
+    cleared = client.patch(f"/api/cameras/{camera.pk}/", {"poll_queue": ""}, content_type="application/json")
+    assert cleared.status_code == 200 and cleared.json()["poll_queue"] == ""
+    camera.refresh_from_db()
+    assert camera.poll_queue == ""
+    assert client.post("/api/cameras/", api_body(world, name="Tanpa"), content_type="application/json"
+                       ).json()["poll_queue"] == ""
 
 
 def test_api_a_site_of_another_unit_does_not_exist_for_the_user(world: Any) -> None:

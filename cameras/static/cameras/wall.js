@@ -2,7 +2,8 @@
    Tiles come from tiles.json (the database, scoped by visible_to). The live socket then tells of
    status changes ("camera.status": the badge changes in place) and of grants ("grant.changed": a
    revoked or expired grant removes its cameras at once, then the tiles are read again). A gap in
-   the stream, a reconnect or a changed scope also reads the tiles again: the socket only notifies.
+   the stream, a reconnect or a changed scope also reads the tiles again: the socket only notifies
+   (through the shared client, opsroom/live.js).
    Frames refresh every ~10 s; a camera that is not online shows its latest stored snapshot. */
 (function () {
   "use strict";
@@ -12,29 +13,16 @@
   const countEl = document.getElementById("wall-count");
   const emptyEl = document.getElementById("wall-empty");
   const liveEl = document.getElementById("wall-live");
-  const RETRY_FIRST_MS = 1000;
-  const RETRY_MAX_MS = 30000;
-  const CLOSE_UNAUTHENTICATED = 4401;
 
   const state = {
     tiles: new Map(), // camera id -> {tile, element}
-    lastSeq: null,
-    socket: null,
-    retryMs: RETRY_FIRST_MS,
+    live: null,
     loading: null,
     loadAgain: false,
+    heard: 0, // events applied so far: one heard during a read makes that read stale
   };
-
-  function setLive(name) {
-    const labels = {
-      connecting: gettext("Connecting…"),
-      live: gettext("Live"),
-      reconnecting: gettext("Reconnecting…"),
-      "signed-out": gettext("Signed out: reload the page"),
-    };
-    liveEl.dataset.state = name;
-    liveEl.textContent = labels[name] || name;
-  }
+  // A read overtaken by events is read again, up to this many times in a row; then it is drawn.
+  const STALE_READS_MAX = 3;
 
   function statusLabel(status) {
     return config.statusLabels[status] || status;
@@ -119,13 +107,21 @@
       return state.loading;
     }
     state.loading = (async function () {
+      let staleReads = 0;
       do {
         state.loadAgain = false;
+        const heardBefore = state.heard;
         const response = await fetch(config.tilesUrl, { credentials: "same-origin", headers: { Accept: "application/json" } });
         if (!response.ok) {
           throw new Error("tiles: HTTP " + response.status);
         }
         const data = await response.json();
+        if (state.heard !== heardBefore && staleReads < STALE_READS_MAX) {
+          // An event came while the server answered: the answer may predate it and would undo it.
+          staleReads += 1;
+          state.loadAgain = true;
+          continue;
+        }
         const seen = new Set();
         data.tiles.forEach(function (tile, index) {
           seen.add(tile.id);
@@ -167,6 +163,7 @@
   }
 
   function applyEvent(event) {
+    state.heard += 1;
     if (event.kind === "camera.status") {
       const entry = state.tiles.get(event.payload.id);
       if (entry) {
@@ -181,49 +178,12 @@
         updateCount();
       }
       reload();
-    } else if (event.kind === "camera.changed") {
+    } else if (event.kind === "camera.deleted") {
+      removeTile(event.payload.id);
+      updateCount();
+    } else if (event.kind === "camera.changed" || event.kind === "cameras.imported") {
       reload();
     }
-  }
-
-  function onMessage(message) {
-    const event = JSON.parse(message.data);
-    if (event.kind === "live.ready") {
-      state.retryMs = RETRY_FIRST_MS;
-      setLive("live");
-      reload(); // anything between the first load and the subscription
-      return;
-    }
-    if (event.kind === "live.resync") {
-      state.lastSeq = event.seq;
-      reload();
-      return;
-    }
-    const gap = state.lastSeq !== null && event.prev !== undefined && event.prev !== state.lastSeq;
-    state.lastSeq = event.seq;
-    applyEvent(event);
-    if (gap) {
-      reload();
-    }
-  }
-
-  function connect() {
-    const scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    const socket = new WebSocket(scheme + window.location.host + config.socketPath);
-    state.socket = socket;
-    socket.addEventListener("message", onMessage);
-    socket.addEventListener("close", function (event) {
-      state.socket = null;
-      state.lastSeq = null;
-      if (event.code === CLOSE_UNAUTHENTICATED) {
-        setLive("signed-out");
-        return;
-      }
-      setLive("reconnecting");
-      const delay = state.retryMs * (0.8 + Math.random() * 0.4);
-      state.retryMs = Math.min(state.retryMs * 2, RETRY_MAX_MS);
-      window.setTimeout(connect, delay);
-    });
   }
 
   function refreshFrames() {
@@ -233,19 +193,18 @@
     state.tiles.forEach(showFrame);
   }
 
-  async function start() {
-    try {
-      await loadTiles();
-    } catch (error) {
-      console.warn("Loading the wall failed; trying again", error);
-      setLive("reconnecting");
-      window.setTimeout(start, state.retryMs);
-      state.retryMs = Math.min(state.retryMs * 2, RETRY_MAX_MS);
-      return;
-    }
-    connect();
-    window.setInterval(refreshFrames, config.refreshMs);
-  }
-
-  start();
+  state.live = OpsroomLive.connect({
+    path: config.socketPath,
+    load: loadTiles,
+    onState: function (name) { OpsroomLive.showState(liveEl, name); },
+    onReady: reload, // anything between the first load and the subscription
+    onEvent: applyEvent,
+    onGap: function (event) {
+      // Reading the tiles again covers what was missed, up to this event at least.
+      state.live.advance(event.seq);
+      reload();
+    },
+    onResync: reload,
+  });
+  window.setInterval(refreshFrames, config.refreshMs);
 })();
