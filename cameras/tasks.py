@@ -9,25 +9,16 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from cameras.actions.evidence import do_prune_snapshots, do_store_snapshot
-from cameras.analysis.frames import InvalidFrame
-from cameras.models import Camera
+from cameras import reach
+from cameras.actions.evidence import do_prune_snapshots
 from cameras.polling import cycle
 from cameras.polling.batch import poll_leased
-from cameras.polling.fetch import FetchError, fetch_frame_now
+from cameras.reach import queue_for
 
 # Beat runs enqueue_due every few seconds; this many batches at most per run (across all polling
 # networks) keeps one run short and leaves the rest for the next run, so the queues never hold more
 # than the workers can take.
 MAX_BATCHES_PER_RUN = 200
-# Cameras with no polling network; settings.CELERY_TASK_ROUTES sends the other cameras.* tasks here too.
-DEFAULT_QUEUE = "cameras"
-
-
-def queue_for(poll_queue: str) -> str:
-    """The Celery queue of a polling network: a worker inside that network consumes it."""
-    return f"{DEFAULT_QUEUE}.{poll_queue}" if poll_queue else DEFAULT_QUEUE
-
 
 @shared_task(name="cameras.enqueue_due", ignore_result=True)
 def enqueue_due() -> int:
@@ -45,21 +36,18 @@ def poll_batch(token: str, camera_ids: list[int]) -> dict[str, Any]:
     return poll_leased(token, camera_ids).as_dict()
 
 
-@shared_task(name="cameras.capture_snapshot")
-def capture_snapshot(camera_id: int, reason: str, requested_for: str = "") -> dict[str, Any]:
-    """Fetch a frame now and store it (e.g. for an incident); the answer says what happened."""
-    camera = Camera.objects.filter(pk=camera_id).first()
-    if camera is None:
-        return {"stored": False, "error": "no such camera"}
-    try:
-        data = fetch_frame_now(camera)
-        snapshot = do_store_snapshot(camera, data, reason=reason, captured_at=timezone.now(),
-                                     requested_for=requested_for)
-    except FetchError as exc:
-        return {"stored": False, "error": f"{exc.kind}: {exc.message}"}
-    except InvalidFrame as exc:
-        return {"stored": False, "error": f"invalid: {exc}"}
-    return {"stored": True, "snapshot_id": snapshot.pk, "sha256": snapshot.sha256}
+@shared_task(name=reach.CAPTURE_TASK)
+def capture_snapshot(camera_id: int, reason: str, requested_for: str = "", requested_by_id: int | None = None
+                     ) -> dict[str, Any]:
+    """Fetch a frame now and store it (e.g. for an incident); the answer says what happened. Sent to the
+    camera's polling network (cameras.reach.queue_for) when the camera has one."""
+    return reach.capture_answer(camera_id, reason, requested_for, requested_by_id)
+
+
+@shared_task(name=reach.MASKED_FRAME_TASK)
+def masked_frame(camera_id: int) -> dict[str, Any]:
+    """A frame of a camera on this worker's polling network, masks burned in, for a page (cameras.reach)."""
+    return reach.masked_frame_answer(camera_id)
 
 
 @shared_task(name="cameras.prune_snapshots", ignore_result=True)

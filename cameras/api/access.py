@@ -121,7 +121,8 @@ class CameraCapture(APIView):
 
     @extend_schema(request=None, responses={
         201: s.SnapshotSerializer, 502: OpenApiResponse(description="The camera answered with no usable image"),
-        503: OpenApiResponse(description="The camera could not be reached")})
+        503: OpenApiResponse(description="The camera could not be reached (nor, for a camera on a polling network, "
+                                         "a worker inside that network)")})
     def post(self, request: Request, camera_id: int) -> Response:
         viewing = open_camera(request.user, camera_id, choices.AccessAction.CAPTURE, request._request)
         try:

@@ -46,6 +46,7 @@ class FailureKind(StrEnum):
     INVALID = "invalid"  # an answer, but not an image
     REFUSED = "refused"  # a URL the poller may not fetch
     CREDENTIALS = "credentials"  # stored credentials no longer decrypt
+    NO_WORKER = "no_worker"  # a camera on a polling network, and no worker there answered (cameras.reach)
 
 
 FAILURE_LABELS = {
@@ -57,6 +58,7 @@ FAILURE_LABELS = {
     FailureKind.INVALID: gettext_lazy("Not an image"),
     FailureKind.REFUSED: gettext_lazy("URL not allowed"),
     FailureKind.CREDENTIALS: gettext_lazy("Stored credentials unreadable"),
+    FailureKind.NO_WORKER: gettext_lazy("No poller inside the camera's network answered"),
 }
 
 # Which failures are the camera's (offline) and which mean it answered with something unusable.

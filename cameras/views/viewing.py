@@ -15,17 +15,15 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from cameras import choices, imaging
-from cameras.actions.evidence import do_store_snapshot
+from cameras import choices, imaging, reach
 from cameras.actions.grants import may_request
 from cameras.actions.viewing import Viewing, may_capture, open_camera
 from cameras.analysis.frames import InvalidFrame
 from cameras.models import Camera, Snapshot
-from cameras.polling.fetch import FAILURE_LABELS, FailureKind, FetchError, fetch_frame_now
+from cameras.polling.fetch import FAILURE_LABELS, FailureKind, FetchError
 from cameras.queries import access_listed_camera, camera_zone, recent_uptime
 from sites.zones import zone_abbreviation
 
@@ -33,7 +31,7 @@ LATEST_SNAPSHOTS = 12
 HISTORY_SPANS = 20
 SNAPSHOTS_PER_PAGE = 48
 # Failures where the camera is out of reach (503) rather than answering with something unusable (502).
-UNREACHABLE = {FailureKind.OFFLINE, FailureKind.TIMEOUT}
+UNREACHABLE = {FailureKind.OFFLINE, FailureKind.TIMEOUT, FailureKind.NO_WORKER}
 
 
 def no_store(response: HttpResponseBase) -> HttpResponseBase:
@@ -118,10 +116,10 @@ def live_frame(request: HttpRequest, pk: int) -> HttpResponseBase:
     except PermissionDenied as exc:
         return denied_text(exc, 403)
     try:
-        frame = imaging.masked(fetch_frame_now(viewing.camera), viewing.camera.masks)
+        frame = reach.masked_frame(viewing.camera)
     except (FetchError, InvalidFrame) as exc:
         return failure_response(exc)
-    return image_response(frame.jpeg)
+    return image_response(frame)
 
 
 @login_required
@@ -135,12 +133,10 @@ def reference_frame(request: HttpRequest, pk: int) -> HttpResponseBase:
     camera = viewing.camera
     stored = camera.snapshots.filter(reason=choices.SnapshotReason.REFERENCE).first()
     try:
-        if stored is not None:
-            with stored.image.open("rb") as handle:
-                data = handle.read()
-        else:
-            data = fetch_frame_now(camera)
-        return image_response(imaging.masked(data, camera.masks).jpeg)
+        if stored is None:
+            return image_response(reach.masked_frame(camera))
+        with stored.image.open("rb") as handle:
+            return image_response(imaging.masked(handle.read(), camera.masks).jpeg)
     except (FetchError, InvalidFrame) as exc:
         return failure_response(exc)
     except FileNotFoundError as exc:
@@ -196,10 +192,9 @@ def snapshot_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def capture(user: Any, camera: Camera) -> Snapshot:
-    """Fetch a frame now and store it as a manual snapshot (masks burned in). Raises FetchError / InvalidFrame."""
-    data = fetch_frame_now(camera)
-    return do_store_snapshot(camera, data, reason=choices.SnapshotReason.MANUAL, captured_at=timezone.now(),
-                             requested_by=user)
+    """Fetch a frame now, where the camera can be reached, and store it as a manual snapshot (masks burned
+    in). Raises FetchError / InvalidFrame."""
+    return reach.capture(camera, reason=choices.SnapshotReason.MANUAL, requested_by=user)
 
 
 @login_required

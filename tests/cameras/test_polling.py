@@ -172,4 +172,4 @@ def test_capture_snapshot_task_stores_a_frame_for_an_incident(
     assert snapshot.reason == "incident" and snapshot.requested_for == "incident:7"
     offline = register(world.polres_a, "Putus", simulator.snapshot_url("offline"))
     answer = capture_snapshot.delay(offline.pk, choices.SnapshotReason.INCIDENT, "incident:7").get(timeout=60)
-    assert answer["stored"] is False and answer["error"].startswith("offline")
+    assert answer["stored"] is False and answer["failure"] == "offline"

@@ -15,11 +15,17 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import cv2
+import numpy as np
 import pytest
+from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 
-from cameras.models import Camera
+from cameras import choices
+from cameras.models import Camera, Snapshot
 from cameras.polling import cycle
+from cameras.polling.fetch import FAILURE_LABELS, FailureKind
 from cameras.tasks import enqueue_due, poll_batch, queue_for
 from opsroom.celery import app
 from tests.cameras.conftest import SimulatorServer
@@ -167,3 +173,55 @@ def test_one_run_shares_its_batches_among_the_polling_networks(world: Any) -> No
     later = now + dt.timedelta(seconds=121)  # every lease ran out
     assert set(cycle.claim_batches(50, 120, 10, later)[0][1]) == central_ids
     assert set(cycle.claim_due(50, 120, later, queue="east")[1]) == east_ids
+
+
+def decoded(jpeg: bytes) -> Any:
+    image = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR)
+    assert image is not None
+    return image
+
+
+def tasks_in(log: Path, task: str, since: int) -> int:
+    """How many ``task`` runs the worker writing ``log`` finished, from byte ``since`` on."""
+    with log.open("rb") as text:
+        text.seek(since)
+        lines = text.read().decode(errors="replace").splitlines()
+    return sum(1 for line in lines if f"Task {task}[" in line and "] succeeded in " in line)
+
+
+def test_a_network_cameras_frame_and_capture_come_through_a_worker_of_its_network(
+    world: Any, simulator: SimulatorServer, east_worker: Path
+) -> None:
+    """The web server cannot reach a camera inside a Polres network: its page's live frame and "capture
+    now" are fetched by that network's worker, masks burned in there, and the capture names who asked."""
+    camera = register(world.polres_a, "Timur Gerbang", simulator.snapshot_url(HEALTHY_IDS[0]), poll_queue=EAST,
+                      masks=[[[0, 0], [0.5, 0], [0.5, 0.5], [0, 0.5]]])
+    client, since = world.client("ops_a"), east_worker.stat().st_size
+
+    frame = client.get(reverse("cameras:frame", args=[camera.pk]))
+    assert frame.status_code == 200 and frame["Content-Type"] == "image/jpeg"
+    image = decoded(frame.content)
+    height, width = image.shape[:2]
+    assert image[: height // 2 - 4, : width // 2 - 4].max() < 20  # masked by the worker
+    assert image[height // 2 + 4:, width // 2 + 4:].max() > 60  # the rest is the picture
+    assert tasks_in(east_worker, "cameras.masked_frame", since) == 1
+
+    response = client.post(reverse("cameras:capture", args=[camera.pk]))
+    assert response.status_code == 302
+    snapshot = Snapshot.objects.get(camera=camera)
+    assert (snapshot.reason, snapshot.requested_by) == (choices.SnapshotReason.MANUAL, world.users["ops_a"])
+    assert tasks_in(east_worker, "cameras.capture_snapshot", since) == 1
+    with snapshot.image.open("rb") as stored:
+        assert decoded(stored.read())[: height // 2 - 4, : width // 2 - 4].max() < 20
+
+
+@override_settings(CAMERA_FETCH_TIMEOUT_S=1)
+def test_a_network_with_no_worker_answers_503_and_stores_nothing(world: Any, simulator: SimulatorServer) -> None:
+    camera = register(world.polres_a, "Barat Gerbang", simulator.snapshot_url(HEALTHY_IDS[1]),
+                      poll_queue=f"west-{uuid.uuid4().hex[:6]}")
+    client = world.client("ops_a")
+    frame = client.get(reverse("cameras:frame", args=[camera.pk]))
+    assert frame.status_code == 503
+    assert str(FAILURE_LABELS[FailureKind.NO_WORKER]) in frame.content.decode()
+    api = client.post(f"/api/cameras/{camera.pk}/capture/")
+    assert api.status_code == 503 and not Snapshot.objects.filter(camera=camera).exists()
