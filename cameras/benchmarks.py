@@ -23,6 +23,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from celery import current_app as app
 from celery.result import AsyncResult
 from django.conf import settings
 from django.core.management import CommandError
@@ -155,8 +156,6 @@ class CamerasBenchmark:
             workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-cameras-")))
             redis_url = stack.enter_context(embedded_redis(free_port(), workdir / "redis", False))
             stack.enter_context(throwaway_database(say))
-            from opsroom.celery import app
-
             app.conf.update(broker_url=redis_url, result_backend=redis_url)
             env = dict(os.environ, REDIS_URL=redis_url, DATABASE_URL=f"sqlite:///{connection.settings_dict['NAME']}",
                        MEDIA_ROOT=str(workdir / "media"), PYTHONUNBUFFERED="1",

@@ -18,10 +18,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from celery import current_app as app
 from django.conf import settings
 from django.core.management import CommandError
 
-from opsroom.celery import app
 from patrols.roster.checker import check
 from patrols.roster.generate import SHIFT_PATTERNS, generate, lawful_hours
 from patrols.roster.problem import Problem, Solution

@@ -15,8 +15,10 @@ from sites.models import Scope
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_NOTHING_TO_SEE = 4403
-# Control messages: READY once the socket listens (catch up now, nothing can fall in between);
-# RESYNC when what the user may see changed (reload the picture from the given cursor).
+# Control messages: READY once the socket listens (catch up now, nothing can fall in between), with
+# the audience it listens as and the stream's cursor: a client that reconnects as another audience
+# (the user was moved while no socket was open) reloads its picture from that cursor instead;
+# RESYNC when what the user may see changed while connected (reload the picture from the cursor).
 READY = "live.ready"
 RESYNC = "live.resync"
 
@@ -39,7 +41,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         elif not await self._listen(audience):
             await self.close(code=CLOSE_NOTHING_TO_SEE)
         else:
-            await self.send_json({"kind": READY})
+            await self.send_json({"kind": READY, "audience": audience.group,
+                                  "seq": await database_sync_to_async(latest_seq)()})
 
     async def disconnect(self, code: int) -> None:
         await self._leave()

@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, WebSocketRoute, expect
 from opsroom.live import publish
 from sites import actions
 from sites.demo import DEMO_PASSWORD, USERS, load_demo
-from sites.models import ProtectedSite
+from sites.models import ProtectedSite, Unit
 from tests.browser.conftest import log_in, new_page, off_loop
 from tests.live_servers import LiveServer
 
@@ -186,6 +186,49 @@ def test_after_the_socket_drops_the_map_reconnects_and_catches_up_on_what_it_mis
     office = demo.site_ids["Kantor KPU Kota Blitar"]
     off_loop(lambda: actions.do_update_site(None, ProtectedSite.objects.get(pk=office), latitude=-8.0988))
     expect(page.locator(listed(page, office))).to_have_attribute("data-lat", "-8.0988", timeout=WAIT_MS)
+
+
+def test_a_user_moved_while_the_socket_was_down_gets_the_new_units_map_on_reconnect(
+    demo: Demo, browser: Browser, asgi_server: LiveServer
+) -> None:
+    """No socket listens when the user is moved from Polres Blitar Kota to Polres Jember, so no resync
+    can be pushed; the reconnecting socket says it listens as Jember now, and the page reloads."""
+    page = new_page(browser)
+    connected: list[WebSocketRoute] = []
+    refusing = [False]
+
+    def through_the_test(socket: WebSocketRoute) -> None:
+        if refusing[0]:
+            socket.close(code=1013)
+            return
+        socket.connect_to_server()
+        connected.append(socket)
+
+    page.route_web_socket("**/ws/live/", through_the_test)
+    log_in(page, asgi_server, "ops.blitar", DEMO_PASSWORD)
+    open_map(page, asgi_server)
+    assert marker_ids(page) == demo.visible["ops.blitar"]
+    page.evaluate("window.stillTheSamePage = true")
+
+    refusing[0] = True
+    connected[0].close(code=1012)
+    status = page.locator("#live-status")
+    expect(status).to_have_attribute("data-state", "reconnecting", timeout=WAIT_MS)
+
+    def move_to_jember() -> None:
+        user = get_user_model().objects.get(username="ops.blitar")
+        actions.do_set_membership(user, role=user.membership.role, unit=Unit.objects.get(name="Polres Jember"))
+
+    off_loop(move_to_jember)
+    refusing[0] = False
+    expect(status).to_have_attribute("data-state", "live", timeout=WAIT_MS)
+    jember = demo.visible["ops.jember"]
+    page.wait_for_function(
+        "ids => { const shown = [...document.querySelectorAll('path.site-marker')].map(p => Number(p.dataset.siteId));"
+        " return shown.length === ids.length && ids.every(id => shown.includes(id)); }",
+        arg=sorted(jember), timeout=WAIT_MS)
+    assert marker_ids(page) == jember and not marker_ids(page) & demo.visible["ops.blitar"]
+    assert page.evaluate("window.stillTheSamePage") is True
 
 
 def test_the_map_is_usable_on_a_360_pixel_phone(demo: Demo, browser: Browser, asgi_server: LiveServer) -> None:

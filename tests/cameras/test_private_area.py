@@ -296,7 +296,7 @@ def test_over_the_real_socket_the_grantee_hears_the_grant_and_polres_b_does_not(
 
     def listening(who: str) -> ClientConnection:
         socket = connect_socket(asgi_server, session_cookie(world.users[who]))
-        assert receive(socket) == {"kind": "live.ready"}
+        assert receive(socket)["kind"] == "live.ready"
         return socket
 
     with listening("ops_a") as ops_a, listening("ops_b") as ops_b:

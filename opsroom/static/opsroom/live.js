@@ -2,7 +2,8 @@
    It connects, backs off and reconnects, and follows the stream's cursor; each page says what the
    protocol's moments mean for it:
    - "live.ready": the socket listens; catch up on whatever happened since the cursor (nothing can fall
-     in between, anything later arrives on the socket);
+     in between, anything later arrives on the socket). If it listens as another audience than the
+     first socket did (the user was moved to another unit while no socket was open), it is a resync;
    - an event whose "prev" is not the cursor: the messages between were dropped; catch up, then advance;
    - "live.resync": what the user may see changed; read the picture again (the cursor is already set).
    The socket only notifies: the database stays the truth. */
@@ -59,6 +60,7 @@
     let retryMs = RETRY_FIRST_MS;
     let retryTimer = null;
     let stopped = false;
+    let audience = null; // the group the first socket listened as
 
     function setState(name) {
       state = name;
@@ -119,8 +121,15 @@
       }
       if (event.kind === READY) {
         retryMs = RETRY_FIRST_MS;
+        const moved = audience !== null && event.audience !== audience;
+        audience = event.audience;
         setState("live");
-        on.ready();
+        if (moved) {
+          cursor = event.seq;
+          on.resync(event.seq);
+        } else {
+          on.ready();
+        }
       } else if (event.kind === RESYNC) {
         cursor = event.seq;
         on.resync(event.seq);
