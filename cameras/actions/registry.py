@@ -206,7 +206,8 @@ def do_update_camera(actor: Actor, camera: Camera, *, credentials: secrets.Crede
         raise ValidationError({"name": _("A camera with this name was stored meanwhile.")}) from exc
     events.camera_changed(camera)
     if camera.private_area != was_private:
-        announce_grants_covering(camera)  # as do_set_private_area: the grantees' open pages follow at once
+        _log_private_area(actor, camera, "")  # as do_set_private_area: logged, and open pages follow at once
+        announce_grants_covering(camera)
     return camera
 
 
@@ -257,14 +258,21 @@ def do_set_private_area(actor: Actor, camera: Camera, private: bool, reason: str
         return camera
     camera.private_area = private
     camera.save(update_fields=["private_area", "updated_at"])
-    if actor is not None and actor.is_authenticated:
-        # Stored in English, like the rest of the audit data; the admin shows it on the camera's history.
-        change = "Marked as looking into a private area." if private else "Marked as not looking into a private area."
-        LogEntry.objects.log_actions(actor.pk, [camera], CHANGE, f"{change} Reason: {reason}" if reason else change,
-                                     single_object=True)
+    _log_private_area(actor, camera, reason)
     events.camera_changed(camera)
     announce_grants_covering(camera)
     return camera
+
+
+def _log_private_area(actor: Actor, camera: Camera, reason: str) -> None:
+    """Who changed the private-area mark, when and why, in the admin's change log of the camera."""
+    if actor is None or not actor.is_authenticated:
+        return
+    # Stored in English, like the rest of the audit data; the admin shows it on the camera's history.
+    change = ("Marked as looking into a private area." if camera.private_area
+              else "Marked as not looking into a private area.")
+    LogEntry.objects.log_actions(actor.pk, [camera], CHANGE, f"{change} Reason: {reason}" if reason else change,
+                                 single_object=True)
 
 
 @transaction.atomic

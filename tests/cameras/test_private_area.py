@@ -312,7 +312,7 @@ def test_over_the_real_socket_the_grantee_hears_the_grant_and_polres_b_does_not(
         assert (first["kind"], first["payload"]["id"]) == ("site.changed", world.site_b.pk)
 
 
-def test_marked_private_on_the_edit_form_the_grantees_hear_it_too(
+def test_marked_private_on_the_edit_form_it_is_logged_and_the_grantees_hear_it_too(
         world: Any, camera: Camera, django_capture_on_commit_callbacks: Callable[..., Any]) -> None:
     grant = approved_grant(world, [camera])
     with django_capture_on_commit_callbacks(execute=True):
@@ -322,3 +322,6 @@ def test_marked_private_on_the_edit_form_the_grantees_hear_it_too(
         actions.do_update_camera(world.users["ops_a"], camera, private_area=True)
     event = LiveEvent.objects.get(kind="grant.changed")
     assert (event.payload["id"], event.payload["camera_ids"]) == (grant.pk, [camera.pk])
+    # Logged as the mark's own page and endpoint log it; the rename is not the mark's business.
+    [entry] = audit(camera)
+    assert (entry.user, entry.change_message) == (world.users["ops_a"], "Marked as looking into a private area.")
