@@ -45,6 +45,26 @@ def demo(transactional_db: None) -> Demo:
     return off_loop(_load)
 
 
+class SocketGate:
+    """Every live socket the page opens passes here, to the real server unless the test refuses it."""
+
+    def __init__(self, page: Page) -> None:
+        self.connected: list[WebSocketRoute] = []
+        self.refusing = False
+        page.route_web_socket("**/ws/live/", self._through)
+
+    def _through(self, socket: WebSocketRoute) -> None:
+        if self.refusing:
+            socket.close(code=1013)  # try again later
+            return
+        socket.connect_to_server()
+        self.connected.append(socket)
+
+    def drop(self) -> None:
+        """The newest socket closes, as when the server restarts."""
+        self.connected[-1].close(code=1012)
+
+
 def open_map(page: Page, server: LiveServer) -> None:
     if not page.url.endswith("/map/"):
         page.goto(f"{server.url}/map/")
@@ -148,27 +168,16 @@ def test_after_the_socket_drops_the_map_reconnects_and_catches_up_on_what_it_mis
     demo: Demo, browser: Browser, asgi_server: LiveServer
 ) -> None:
     page = new_page(browser)
-    connected: list[WebSocketRoute] = []
-    refusing = [False]
-
-    def through_the_test(socket: WebSocketRoute) -> None:
-        # Every socket the page opens passes here, to the real server unless the test refuses it.
-        if refusing[0]:
-            socket.close(code=1013)  # try again later
-            return
-        socket.connect_to_server()
-        connected.append(socket)
-
-    page.route_web_socket("**/ws/live/", through_the_test)
+    sockets = SocketGate(page)
     log_in(page, asgi_server, "ops.blitar", DEMO_PASSWORD)
     open_map(page, asgi_server)
-    assert len(connected) == 1
+    assert len(sockets.connected) == 1
     assert page.evaluate("typeof window.OpsroomLive.connect") == "function"  # the shared client
     page.evaluate("window.stillTheSamePage = true")
     warehouse = demo.site_ids["Gudang Logistik KPU Kota Blitar"]
 
-    refusing[0] = True
-    connected[0].close(code=1012)  # the server restarts
+    sockets.refusing = True
+    sockets.drop()  # the server restarts
     status = page.locator("#live-status")
     expect(status).to_have_attribute("data-state", "reconnecting", timeout=WAIT_MS)
     # Changed while no socket listens: no push can reach the page.
@@ -176,10 +185,10 @@ def test_after_the_socket_drops_the_map_reconnects_and_catches_up_on_what_it_mis
     expect(status).to_have_attribute("data-state", "reconnecting")
     expect(page.locator(listed(page, warehouse))).not_to_have_attribute("data-lat", "-8.0833")
 
-    refusing[0] = False
+    sockets.refusing = False
     expect(status).to_have_attribute("data-state", "live", timeout=WAIT_MS)
     expect(page.locator(listed(page, warehouse))).to_have_attribute("data-lat", "-8.0833", timeout=WAIT_MS)
-    assert len(connected) == 2
+    assert len(sockets.connected) == 2
     assert page.evaluate("window.stillTheSamePage") is True  # caught up without a reload
 
     # The new socket carries pushes again.
@@ -194,24 +203,14 @@ def test_a_user_moved_while_the_socket_was_down_gets_the_new_units_map_on_reconn
     """No socket listens when the user is moved from Polres Blitar Kota to Polres Jember, so no resync
     can be pushed; the reconnecting socket says it listens as Jember now, and the page reloads."""
     page = new_page(browser)
-    connected: list[WebSocketRoute] = []
-    refusing = [False]
-
-    def through_the_test(socket: WebSocketRoute) -> None:
-        if refusing[0]:
-            socket.close(code=1013)
-            return
-        socket.connect_to_server()
-        connected.append(socket)
-
-    page.route_web_socket("**/ws/live/", through_the_test)
+    sockets = SocketGate(page)
     log_in(page, asgi_server, "ops.blitar", DEMO_PASSWORD)
     open_map(page, asgi_server)
     assert marker_ids(page) == demo.visible["ops.blitar"]
     page.evaluate("window.stillTheSamePage = true")
 
-    refusing[0] = True
-    connected[0].close(code=1012)
+    sockets.refusing = True
+    sockets.drop()
     status = page.locator("#live-status")
     expect(status).to_have_attribute("data-state", "reconnecting", timeout=WAIT_MS)
 
@@ -220,7 +219,7 @@ def test_a_user_moved_while_the_socket_was_down_gets_the_new_units_map_on_reconn
         actions.do_set_membership(user, role=user.membership.role, unit=Unit.objects.get(name="Polres Jember"))
 
     off_loop(move_to_jember)
-    refusing[0] = False
+    sockets.refusing = False
     expect(status).to_have_attribute("data-state", "live", timeout=WAIT_MS)
     jember = demo.visible["ops.jember"]
     page.wait_for_function(
