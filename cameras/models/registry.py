@@ -19,7 +19,7 @@ MIN_POLL_INTERVAL_S = 10
 MAX_POLL_INTERVAL_S = 3600
 
 # A polling network's name: a worker inside that network consumes the queue "cameras.<name>"
-# (cameras.tasks), so the name must also be a plain queue name.
+# (cameras.reach.queue_for), so the name must also be a plain queue name.
 validate_poll_queue = RegexValidator(
     r"\A[a-z0-9-]{1,40}\Z",
     _("Use 1 to 40 lowercase letters, digits and hyphens, e.g. blitar-lan."),
