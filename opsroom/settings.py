@@ -161,6 +161,7 @@ CELERY_BEAT_SCHEDULE = {
     "cameras-enqueue-due": {"task": "cameras.enqueue_due", "schedule": 5.0},
     "cameras-prune-snapshots": {"task": "cameras.prune_snapshots", "schedule": 3600.0},
     "patrols-detect-no-shows": {"task": "patrols.detect_no_shows", "schedule": 60.0},
+    "patrols-fail-stalled-plans": {"task": "patrols.fail_stalled_plans", "schedule": 60.0},
 }
 WORKER_HEARTBEAT_MAX_AGE_S = 60
 
@@ -238,6 +239,9 @@ CAMERA_SNAPSHOT_INTERVAL_S = env_int("OPSROOM_CAMERA_SNAPSHOT_INTERVAL_S", 3600,
 # accepted, and the grace period after a shift's start before a missing check-in is a no-show.
 ROSTER_MAX_DAYS = env_int("OPSROOM_ROSTER_MAX_DAYS", 62, minimum=1, maximum=366)
 ROSTER_TIME_LIMIT_S = env_int("OPSROOM_ROSTER_TIME_LIMIT_S", 30, minimum=1, maximum=3600)
+# A plan still running this long after its solve's time limit has no worker left: it is marked failed
+# (patrols.actions.planning.do_fail_stalled_plans), and a cancel ends it at once.
+ROSTER_STALL_GRACE_S = env_int("OPSROOM_ROSTER_STALL_GRACE_S", 600, minimum=60, maximum=86400)
 CHECKIN_RADIUS_M = env_int("OPSROOM_CHECKIN_RADIUS_M", 150, minimum=10, maximum=5000)
 CHECKIN_EARLY_MINUTES = env_int("OPSROOM_CHECKIN_EARLY_MINUTES", 60, minimum=0, maximum=720)
 CHECKIN_LATE_MINUTES = env_int("OPSROOM_CHECKIN_LATE_MINUTES", 120, minimum=0, maximum=720)

@@ -15,3 +15,9 @@ def plan_roster(plan_id: int) -> None:
 def detect_no_shows() -> None:
     """Beat sends this every minute: raise no-show alerts for shifts nobody checked in to."""
     checkin.detect_no_shows()
+
+
+@shared_task(name="patrols.fail_stalled_plans", ignore_result=True)
+def fail_stalled_plans() -> None:
+    """Beat sends this every minute: a plan whose worker died is marked failed, so its unit can plan again."""
+    planning.do_fail_stalled_plans()

@@ -128,6 +128,11 @@ def do_cancel_plan(actor: Actor, plan: RosterPlan) -> RosterPlan:
         plan.status = choices.PlanStatus.CANCELLED
         plan.finished_at = timezone.now()
         plan.message = _("Cancelled before it started.")
+    elif plan.status == choices.PlanStatus.RUNNING and is_stalled(plan, timezone.now()):
+        # No worker is left to read cancel_requested: the plan ends here.
+        plan.status = choices.PlanStatus.CANCELLED
+        plan.finished_at = timezone.now()
+        plan.message = _("Cancelled; its worker had stopped, and nothing was stored.")
     elif plan.status == choices.PlanStatus.RUNNING:
         plan.message = _("Cancelling…")
     else:
@@ -135,8 +140,46 @@ def do_cancel_plan(actor: Actor, plan: RosterPlan) -> RosterPlan:
                                % {"status": plan.get_status_display()}})
     plan.cancel_requested = True
     plan.save(update_fields=["status", "finished_at", "message", "cancel_requested"])
-    events.roster_progress(plan)
+    if plan.status == choices.PlanStatus.CANCELLED:
+        events.roster_finished(plan)
+    else:
+        events.roster_progress(plan)
     return plan
+
+
+# A worker that dies (killed, out of memory, its machine gone) leaves its plan "running": the task is
+# acknowledged on receipt, so nothing redelivers it. A solve stops at ROSTER_TIME_LIMIT_S, and
+# building, checking and storing take far less than the grace; a plan running longer has no worker.
+
+
+def stalled_before(now: dt.datetime) -> dt.datetime:
+    """A running plan started before this has no worker left."""
+    return now - dt.timedelta(seconds=settings.ROSTER_TIME_LIMIT_S + settings.ROSTER_STALL_GRACE_S)
+
+
+def is_stalled(plan: RosterPlan, now: dt.datetime) -> bool:
+    return (plan.status == choices.PlanStatus.RUNNING and plan.started_at is not None
+            and plan.started_at < stalled_before(now))
+
+
+def do_fail_stalled_plans(now: dt.datetime | None = None) -> int:
+    """Mark the running plans whose worker stopped as failed (beat runs it), so their units can plan
+    again and their open pages say so; returns how many."""
+    now = now or timezone.now()
+    failed = 0
+    stalled = RosterPlan.objects.filter(status=choices.PlanStatus.RUNNING, started_at__lt=stalled_before(now))
+    for plan in stalled.select_related("unit"):
+        with transaction.atomic():
+            # Conditional: a worker that was only slow and finishes now keeps its result.
+            if not RosterPlan.objects.filter(pk=plan.pk, status=choices.PlanStatus.RUNNING).update(
+                    status=choices.PlanStatus.FAILED, finished_at=now, error="no worker finished the plan",
+                    message=_("Its worker stopped before the plan was done; nothing was stored. Plan again.")):
+                continue
+            plan.refresh_from_db()
+            events.roster_finished(plan)
+        logger.warning("Roster plan %s failed: running since %s with no worker left", plan.pk, plan.started_at)
+        failed += 1
+    return failed
 
 
 # Running -----------------------------------------------------------------------------------------
@@ -159,8 +202,11 @@ class _Reporter:
             return
         self.last_write = now
         self.plan.progress, self.plan.message = fraction, message[:255]
-        RosterPlan.objects.filter(pk=self.plan.pk).update(progress=fraction, message=self.plan.message)
-        events.roster_progress(self.plan)
+        if RosterPlan.objects.filter(pk=self.plan.pk, status=choices.PlanStatus.RUNNING).update(
+                progress=fraction, message=self.plan.message):
+            events.roster_progress(self.plan)
+        else:
+            self.stopping = True  # ended meanwhile (taken for stalled): the solve stops at its next step
 
     def should_stop(self) -> bool:
         now = time.monotonic()
@@ -205,23 +251,30 @@ def run_plan(plan_id: int) -> RosterPlan | None:
 
 def _finish(plan: RosterPlan, status: str, message: str, *, error: str = "",
             stats: dict[str, Any] | None = None, changes: list[dict[str, Any]] | None = None) -> RosterPlan:
-    plan.status, plan.message, plan.error = status, message, error
-    plan.finished_at = timezone.now()
-    plan.progress = 1.0 if status == choices.PlanStatus.SUCCEEDED else plan.progress
-    fields = ["status", "message", "error", "finished_at", "progress"]
+    """End the worker's plan, if it is still running (do_fail_stalled_plans may have ended it)."""
+    values: dict[str, Any] = {"status": status, "message": message, "error": error, "finished_at": timezone.now(),
+                              "progress": 1.0 if status == choices.PlanStatus.SUCCEEDED else plan.progress}
     if stats is not None:
-        plan.stats = stats
-        fields.append("stats")
+        values["stats"] = stats
     if changes is not None:
-        plan.changes = changes
-        fields.append("changes")
-    plan.save(update_fields=fields)
-    events.roster_finished(plan)
+        values["changes"] = changes
+    if RosterPlan.objects.filter(pk=plan.pk, status=choices.PlanStatus.RUNNING).update(**values):
+        for name, value in values.items():
+            setattr(plan, name, value)
+        events.roster_finished(plan)
+    else:
+        plan.refresh_from_db()
     return plan
 
 
 @transaction.atomic
 def _store(plan: RosterPlan, instance: Instance, solution: Solution) -> RosterPlan:
+    # A write, so that it locks the row (PostgreSQL) or the database (SQLite) until _finish: ended
+    # meanwhile as stalled (do_fail_stalled_plans), the plan stores nothing.
+    if not RosterPlan.objects.filter(pk=plan.pk, status=choices.PlanStatus.RUNNING).update(
+            message=_("Storing the roster")):
+        plan.refresh_from_db()
+        return plan
     problem = instance.problem
     reasons = {gap.slot_id: gap.reason for gap in solution.gaps}
     rows = []

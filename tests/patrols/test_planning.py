@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
+from opsroom.models import LiveEvent
 from patrols.actions import editing, personnel, planning
 from patrols.actions.problems import build_instance
 from patrols.choices import AvailabilityKind, PlanStatus, Qualification
@@ -227,3 +229,62 @@ def test_an_officer_of_another_polres_may_not_guard_without_reinforcement(world:
     personnel.do_add_reinforcement(world.users["admin"], unit=world.polres_a,
                                    reinforcing_unit=world.polres_b)
     assert editing.check_edit(slot, outsider) == []
+
+
+def stall(plan: RosterPlan, settings: Any) -> None:
+    """As a worker that died while solving leaves the plan: running, since longer than any solve takes."""
+    started = timezone.now() - dt.timedelta(seconds=settings.ROSTER_TIME_LIMIT_S + settings.ROSTER_STALL_GRACE_S + 1)
+    RosterPlan.objects.filter(pk=plan.pk).update(status=PlanStatus.RUNNING, started_at=started)
+
+
+def test_a_plan_whose_worker_died_is_failed_by_beat_and_the_unit_can_plan_again(
+        world: World, setup: dict[str, Any], settings: Any, django_capture_on_commit_callbacks: Any) -> None:
+    ops = world.users["ops_a"]
+    plan = planning.do_request_plan(ops, unit=world.polres_a, operation=setup["op"], starts_on=data.START,
+                                    ends_on=data.START)
+    stall(plan, settings)
+    busy = RosterPlan.objects.create(unit=world.polres_b, operation=setup["op"], starts_on=data.START,
+                                     ends_on=data.START, status=PlanStatus.RUNNING, started_at=timezone.now())
+    with pytest.raises(ValidationError, match=r"(?i)already running"):
+        planning.do_request_plan(ops, unit=world.polres_a, operation=setup["op"], starts_on=data.START,
+                                 ends_on=data.START)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert planning.do_fail_stalled_plans() == 1
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.FAILED and "stopped" in plan.message and plan.finished_at is not None
+    busy.refresh_from_db()
+    assert busy.status == PlanStatus.RUNNING  # a plan inside its time is left to its worker
+    finished = LiveEvent.objects.get(kind="roster.finished")
+    assert (finished.payload["id"], finished.payload["status"]) == (plan.pk, PlanStatus.FAILED)
+    assert planning.do_fail_stalled_plans() == 0
+
+    again = solved(world, operation=setup["op"], days=1)
+    assert again.status == PlanStatus.SUCCEEDED
+
+
+def test_cancelling_a_plan_whose_worker_died_ends_it_at_once(
+        world: World, setup: dict[str, Any], settings: Any) -> None:
+    ops = world.users["ops_a"]
+    plan = planning.do_request_plan(ops, unit=world.polres_a, operation=setup["op"], starts_on=data.START,
+                                    ends_on=data.START)
+    RosterPlan.objects.filter(pk=plan.pk).update(status=PlanStatus.RUNNING, started_at=timezone.now())
+    assert planning.do_cancel_plan(ops, plan).status == PlanStatus.RUNNING  # a live worker stops at its next step
+    stall(plan, settings)
+    cancelled = planning.do_cancel_plan(ops, plan)
+    assert cancelled.status == PlanStatus.CANCELLED and cancelled.finished_at is not None
+
+
+def test_a_slow_worker_finishing_after_its_plan_was_failed_stores_nothing(
+        world: World, setup: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    solve = planning.solve
+
+    def slow_solve(*args: Any, **kwargs: Any) -> Any:
+        # While this worker solves, beat (two hours on) takes it for dead.
+        assert planning.do_fail_stalled_plans(timezone.now() + dt.timedelta(hours=2)) == 1
+        return solve(*args, **kwargs)
+
+    monkeypatch.setattr(planning, "solve", slow_solve)
+    plan = solved(world, operation=setup["op"], days=1)
+    assert plan.status == PlanStatus.FAILED and "stopped" in plan.message
+    assert not plan.assignments.exists()
