@@ -128,7 +128,7 @@ def do_cancel_plan(actor: Actor, plan: RosterPlan) -> RosterPlan:
         plan.status = choices.PlanStatus.CANCELLED
         plan.finished_at = timezone.now()
         plan.message = _("Cancelled before it started.")
-    elif plan.status == choices.PlanStatus.RUNNING and is_stalled(plan, timezone.now()):
+    elif is_stalled(plan, timezone.now()):
         # No worker is left to read cancel_requested: the plan ends here.
         plan.status = choices.PlanStatus.CANCELLED
         plan.finished_at = timezone.now()
