@@ -181,12 +181,19 @@ def decoded(jpeg: bytes) -> Any:
     return image
 
 
-def tasks_in(log: Path, task: str, since: int) -> int:
-    """How many ``task`` runs the worker writing ``log`` finished, from byte ``since`` on."""
-    with log.open("rb") as text:
-        text.seek(since)
-        lines = text.read().decode(errors="replace").splitlines()
-    return sum(1 for line in lines if f"Task {task}[" in line and "] succeeded in " in line)
+def tasks_in(log: Path, task: str, since: int, expected: int) -> int:
+    """How many ``task`` runs the worker writing ``log`` finished, from byte ``since`` on. The worker
+    logs a task's end just after storing its result, so a caller holding the result waits for the line
+    (up to 10 s) until ``expected`` are there."""
+    deadline = time.monotonic() + 10
+    while True:
+        with log.open("rb") as text:
+            text.seek(since)
+            lines = text.read().decode(errors="replace").splitlines()
+        count = sum(1 for line in lines if f"Task {task}[" in line and "] succeeded in " in line)
+        if count >= expected or time.monotonic() > deadline:
+            return count
+        time.sleep(0.1)
 
 
 def test_a_network_cameras_frame_and_capture_come_through_a_worker_of_its_network(
@@ -204,13 +211,13 @@ def test_a_network_cameras_frame_and_capture_come_through_a_worker_of_its_networ
     height, width = image.shape[:2]
     assert image[: height // 2 - 4, : width // 2 - 4].max() < 20  # masked by the worker
     assert image[height // 2 + 4:, width // 2 + 4:].max() > 60  # the rest is the picture
-    assert tasks_in(east_worker, "cameras.masked_frame", since) == 1
+    assert tasks_in(east_worker, "cameras.masked_frame", since, 1) == 1
 
     response = client.post(reverse("cameras:capture", args=[camera.pk]))
     assert response.status_code == 302
     snapshot = Snapshot.objects.get(camera=camera)
     assert (snapshot.reason, snapshot.requested_by) == (choices.SnapshotReason.MANUAL, world.users["ops_a"])
-    assert tasks_in(east_worker, "cameras.capture_snapshot", since) == 1
+    assert tasks_in(east_worker, "cameras.capture_snapshot", since, 1) == 1
     with snapshot.image.open("rb") as stored:
         assert decoded(stored.read())[: height // 2 - 4, : width // 2 - 4].max() < 20
 
